@@ -1,0 +1,3 @@
+from ecs_operator.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,1 @@
+"""Pydantic models of the ECS API as Kubernetes resources: the single source of truth for the CRDs."""

@@ -1,0 +1,13 @@
+"""Label and annotation keys put on every child object (DESIGN.md §1)."""
+
+from ecs_operator import API_GROUP
+
+MANAGED_BY = "app.kubernetes.io/managed-by"
+MANAGED_BY_VALUE = "ecs-operator"
+SERVICE = f"{API_GROUP}/service"
+CAPACITY_PROVIDER = f"{API_GROUP}/capacity-provider"
+TASK_DEFINITION = f"{API_GROUP}/task-definition"
+DEPLOYMENT = f"{API_GROUP}/deployment"
+CAPACITY_TYPE = f"{API_GROUP}/capacity-type"  # node pool label: on-demand | spot
+
+FIELD_MANAGER = "ecs-operator"

@@ -1,0 +1,1 @@
+"""One module per `ecs-operator` subcommand (see ecs_operator.cli)."""

@@ -1,0 +1,1 @@
+"""The thin shell: kopf handlers and the only code that talks to the Kubernetes API."""

@@ -1,0 +1,1 @@
+"""The pure core: every decision, over models and plain dicts. No kopf, no kubernetes imports."""
