@@ -11,3 +11,9 @@ DEPLOYMENT = f"{API_GROUP}/deployment"
 CAPACITY_TYPE = f"{API_GROUP}/capacity-type"  # node pool label: on-demand | spot
 
 FIELD_MANAGER = "ecs-operator"
+FAMILY = f"{API_GROUP}/family"  # on ControllerRevisions: which TaskDefinition family they belong to
+
+# Annotations
+TASK_DEFINITION_ANNOTATION = f"{API_GROUP}/task-definition"  # exact `family:N` (labels can't hold ':')
+FINGERPRINT = f"{API_GROUP}/fingerprint"  # hash of a revision's canonical spec
+IN_USE_FINALIZER = f"{API_GROUP}/in-use"  # keeps an INACTIVE TaskDefinition while services run it

@@ -1,0 +1,176 @@
+"""The only code that talks to the Kubernetes API.
+
+Writes go through three doors: server-side apply of children under one field manager, merge
+patches of our own objects' status, and Events. Callers decide *whether* to write (by comparing
+with the store); this module only knows *how*.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Mapping
+from datetime import UTC, datetime
+from typing import Any
+
+import kubernetes
+from kubernetes.client.exceptions import ApiException
+
+from ecs_operator.api.labels import FIELD_MANAGER
+from ecs_operator.controller import resources
+from ecs_operator.controller.resources import Resource
+
+log = logging.getLogger(__name__)
+
+
+class Conflict(Exception):
+    """Another writer owns the object or changed it under us; retried by the work queue."""
+
+
+def load_api_client(kubeconfig: str | None = None) -> kubernetes.client.ApiClient:
+    if kubeconfig:
+        return kubernetes.config.new_client_from_config(config_file=kubeconfig)
+    try:
+        kubernetes.config.load_incluster_config()
+        return kubernetes.client.ApiClient()
+    except kubernetes.config.ConfigException:
+        return kubernetes.config.new_client_from_config()
+
+
+class Kube:
+    def __init__(self, api_client: kubernetes.client.ApiClient, field_manager: str = FIELD_MANAGER):
+        self.api = api_client
+        self.field_manager = field_manager
+        self.writes = 0  # counted for the metrics and the no-write tests
+
+    def _call(
+        self,
+        method: str,
+        path: str,
+        body: Any = None,
+        *,
+        query: list[tuple[str, str]] | None = None,
+        content_type: str = "application/json",
+    ) -> dict[str, Any] | None:
+        if method != "GET":
+            self.writes += 1
+        response = self.api.call_api(
+            path,
+            method,
+            query_params=query or [],
+            header_params={"Content-Type": content_type, "Accept": "application/json"},
+            body=body,
+            auth_settings=["BearerToken"],
+            _preload_content=False,
+            _return_http_data_only=True,
+            _request_timeout=30,
+        )
+        data = response.data
+        return json.loads(data) if data else None
+
+    def get(self, resource: Resource, namespace: str | None, name: str) -> dict[str, Any] | None:
+        try:
+            return self._call("GET", resource.path(namespace, name))
+        except ApiException as exc:
+            if exc.status == 404:
+                return None
+            raise
+
+    def list(
+        self, resource: Resource, namespace: str | None = None, label_selector: str | None = None
+    ) -> list[dict[str, Any]]:
+        query = [("labelSelector", label_selector)] if label_selector else []
+        result = self._call("GET", resource.path(namespace), query=query) or {}
+        items = result.get("items", [])
+        for item in items:  # list items come without apiVersion/kind
+            item.setdefault("apiVersion", resource.api_version)
+            item.setdefault("kind", resource.kind)
+        return items
+
+    def apply(self, body: Mapping[str, Any]) -> dict[str, Any] | None:
+        """Server-side apply under our field manager; force, since the operator owns these fields."""
+        resource = resources.resource_of(dict(body))
+        meta = body["metadata"]
+        try:
+            return self._call(
+                "PATCH",
+                resource.path(meta.get("namespace"), meta["name"]),
+                json.dumps(body),
+                query=[("fieldManager", self.field_manager), ("force", "true")],
+                content_type="application/apply-patch+yaml",
+            )
+        except ApiException as exc:
+            if exc.status == 409:
+                raise Conflict(str(exc)) from exc
+            raise
+
+    def create(self, body: Mapping[str, Any]) -> dict[str, Any] | None:
+        resource = resources.resource_of(dict(body))
+        return self._call("POST", resource.path(body["metadata"].get("namespace")), json.dumps(body))
+
+    def delete(self, resource: Resource, namespace: str | None, name: str, uid: str | None = None) -> None:
+        options: dict[str, Any] = {"propagationPolicy": "Background"}
+        if uid:
+            options["preconditions"] = {"uid": uid}
+        try:
+            self._call("DELETE", resource.path(namespace, name), json.dumps(options))
+        except ApiException as exc:
+            if exc.status not in (404, 409):
+                raise
+
+    def patch_status(
+        self, resource: Resource, namespace: str | None, name: str, status: Mapping[str, Any]
+    ) -> None:
+        try:
+            self._call(
+                "PATCH",
+                resource.path(namespace, name, "status"),
+                json.dumps({"status": status}),
+                content_type="application/merge-patch+json",
+            )
+        except ApiException as exc:
+            if exc.status != 404:  # deleted meanwhile: nothing to report on
+                raise
+
+    def event(
+        self,
+        involved: Mapping[str, Any],
+        *,
+        reason: str,
+        message: str,
+        type_: str = "Normal",
+        now: datetime | None = None,
+    ) -> None:
+        """A core/v1 Event, as `kubectl describe` shows them."""
+        meta = involved["metadata"]
+        now = now or datetime.now(UTC)
+        stamp = now.strftime("%Y-%m-%dT%H:%M:%SZ")
+        body = {
+            "apiVersion": "v1",
+            "kind": "Event",
+            "metadata": {
+                "generateName": f"{meta['name']}.",
+                "namespace": meta.get("namespace") or "default",
+            },
+            "involvedObject": {
+                "apiVersion": involved["apiVersion"],
+                "kind": involved["kind"],
+                "name": meta["name"],
+                "namespace": meta.get("namespace") or "",
+                "uid": meta.get("uid"),
+                "resourceVersion": meta.get("resourceVersion"),
+            },
+            "reason": reason,
+            "message": message[:1024],
+            "type": type_,
+            "firstTimestamp": stamp,
+            "lastTimestamp": stamp,
+            "count": 1,
+            "source": {"component": "ecs-operator"},
+            "reportingComponent": "ecs-operator",
+            "reportingInstance": "ecs-operator",
+        }
+        try:
+            self._call("POST", resources.EVENT.path(body["metadata"]["namespace"]), json.dumps(body))
+        except ApiException as exc:  # events are best effort; never fail a reconcile on them
+            log.warning("could not post event %s on %s: %s", reason, meta["name"], exc.reason)

@@ -1,0 +1,88 @@
+"""An in-memory picture of the cluster, fed by kopf's watch events.
+
+Reconcilers read from here instead of listing the API server (never a list per reconcile).
+The store keeps full bodies of the objects the operator reasons about, keyed by kind and
+(namespace, name); secondary lookups (children of a Service, pods of a Service) are indexes
+over labels, maintained on every update so a read is a dict lookup.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from ecs_operator.api import labels
+
+Key = tuple[str, str]  # (namespace or "", name)
+
+
+def _key(body: Mapping[str, Any]) -> Key:
+    meta = body.get("metadata", {})
+    return meta.get("namespace") or "", meta["name"]
+
+
+def _newer_or_equal(new: Mapping[str, Any], old: Mapping[str, Any]) -> bool:
+    """resourceVersions are opaque, but etcd's are integers; never let a stale list overwrite."""
+    try:
+        return int(new["metadata"]["resourceVersion"]) >= int(old["metadata"]["resourceVersion"])
+    except (KeyError, TypeError, ValueError):
+        return True
+
+
+class Store:
+    def __init__(self) -> None:
+        self._lock = threading.RLock()
+        self._objects: dict[str, dict[Key, dict[str, Any]]] = defaultdict(dict)
+        # kind -> (namespace, service name) -> set of keys, for children and pods.
+        self._by_service: dict[str, dict[Key, set[Key]]] = defaultdict(lambda: defaultdict(set))
+
+    def upsert(self, kind: str, body: Mapping[str, Any]) -> None:
+        key = _key(body)
+        with self._lock:
+            old = self._objects[kind].get(key)
+            if old is not None and not _newer_or_equal(body, old):
+                return
+            self._unindex(kind, key, old)
+            stored = dict(body)
+            self._objects[kind][key] = stored
+            service = (stored.get("metadata", {}).get("labels") or {}).get(labels.SERVICE)
+            if service:
+                self._by_service[kind][(key[0], service)].add(key)
+
+    def delete(self, kind: str, body: Mapping[str, Any]) -> None:
+        key = _key(body)
+        with self._lock:
+            self._unindex(kind, key, self._objects[kind].pop(key, None))
+
+    def _unindex(self, kind: str, key: Key, old: Mapping[str, Any] | None) -> None:
+        if old is None:
+            return
+        service = (old.get("metadata", {}).get("labels") or {}).get(labels.SERVICE)
+        if service:
+            bucket = self._by_service[kind].get((key[0], service))
+            if bucket is not None:
+                bucket.discard(key)
+                if not bucket:
+                    del self._by_service[kind][(key[0], service)]
+
+    def get(self, kind: str, namespace: str, name: str) -> dict[str, Any] | None:
+        with self._lock:
+            return self._objects[kind].get((namespace, name))
+
+    def all(self, kind: str, namespace: str | None = None) -> list[dict[str, Any]]:
+        with self._lock:
+            return [
+                body for (ns, _), body in self._objects[kind].items() if namespace is None or ns == namespace
+            ]
+
+    def of_service(self, kind: str, namespace: str, service: str) -> list[dict[str, Any]]:
+        """Objects of `kind` labelled as belonging to one ECS Service (children, pods)."""
+        with self._lock:
+            keys = list(self._by_service[kind].get((namespace, service), ()))
+            return [self._objects[kind][k] for k in keys if k in self._objects[kind]]
+
+    def keys(self, kind: str) -> Iterable[Key]:
+        with self._lock:
+            return list(self._objects[kind])

@@ -1,0 +1,76 @@
+"""A deduplicating, rate-limited work queue of reconcile keys (the controller-runtime model).
+
+Watch events only enqueue keys; workers reconcile a key from the current state of the store, so
+many events for one Service collapse into one reconcile, and a key is never reconciled by two
+workers at once.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass, field
+
+WorkKey = tuple[str, str, str]  # (kind, namespace, name)
+
+
+@dataclass
+class WorkQueue:
+    base_backoff: float = 0.5
+    max_backoff: float = 60.0
+    _queue: asyncio.Queue[WorkKey] = field(default_factory=asyncio.Queue)
+    _queued: set[WorkKey] = field(default_factory=set)
+    _processing: set[WorkKey] = field(default_factory=set)
+    _dirty: set[WorkKey] = field(default_factory=set)  # changed while being processed
+    _failures: dict[WorkKey, int] = field(default_factory=dict)
+    _timers: dict[WorkKey, asyncio.TimerHandle] = field(default_factory=dict)
+
+    def add(self, key: WorkKey) -> None:
+        if key in self._processing:
+            self._dirty.add(key)
+        elif key not in self._queued:
+            self._queued.add(key)
+            self._queue.put_nowait(key)
+
+    def add_after(self, key: WorkKey, delay: float) -> None:
+        """Requeue later (timers in status, retries); an earlier pending timer wins."""
+        loop = asyncio.get_running_loop()
+        existing = self._timers.get(key)
+        due = loop.time() + delay
+        if existing is not None and existing.when() <= due:
+            return
+        if existing is not None:
+            existing.cancel()
+        self._timers[key] = loop.call_at(due, self._fire, key)
+
+    def _fire(self, key: WorkKey) -> None:
+        self._timers.pop(key, None)
+        self.add(key)
+
+    async def get(self) -> WorkKey:
+        key = await self._queue.get()
+        self._queued.discard(key)
+        self._processing.add(key)
+        return key
+
+    def done(self, key: WorkKey, *, failed: bool = False, requeue_after: float | None = None) -> None:
+        self._processing.discard(key)
+        if failed:
+            attempts = self._failures.get(key, 0) + 1
+            self._failures[key] = attempts
+            self.add_after(key, min(self.max_backoff, self.base_backoff * 2 ** (attempts - 1)))
+        else:
+            self._failures.pop(key, None)
+            if requeue_after is not None:
+                self.add_after(key, requeue_after)
+        if key in self._dirty:
+            self._dirty.discard(key)
+            self.add(key)
+
+    def forget(self, key: WorkKey) -> None:
+        timer = self._timers.pop(key, None)
+        if timer is not None:
+            timer.cancel()
+        self._failures.pop(key, None)
+
+    def __len__(self) -> int:
+        return self._queue.qsize()
