@@ -1,0 +1,101 @@
+"""The live fake nodes: create the pools, add or interrupt a node at runtime, list them by pool."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from kubernetes import client
+from kubernetes.client.exceptions import ApiException
+
+from ecs_operator.localcluster.nodes import (
+    DEFAULT_SHAPE,
+    NodeRow,
+    NodeShape,
+    Pool,
+    build_node,
+    is_fake,
+    next_free_index,
+    node_row,
+)
+from ecs_operator.localcluster.waiting import wait_for
+
+# What a spot reclaim looks like to the cluster: pods without a matching toleration are evicted at once.
+INTERRUPTION_TAINT: dict[str, str] = {
+    "key": "ecs-operator.dev/interrupted",
+    "value": "true",
+    "effect": "NoExecute",
+}
+
+
+def create_nodes(api_client: client.ApiClient, nodes: list[dict[str, Any]]) -> None:
+    """Create each node unless it already exists (so `up` on a running cluster can top the pools up)."""
+    core = client.CoreV1Api(api_client)
+    for node in nodes:
+        try:
+            core.create_node(body=node)  # type: ignore[arg-type]  # the client sends dicts as they are
+        except ApiException as error:
+            if error.status != 409:
+                raise
+
+
+def list_fake_nodes(api_client: client.ApiClient) -> list[NodeRow]:
+    """Every node kwok manages, sorted by pool then name."""
+    rows = [node_row(node) for node in _raw_nodes(api_client) if is_fake(node)]
+    return sorted(rows, key=lambda row: (row.pool, row.name))
+
+
+def wait_nodes_ready(api_client: client.ApiClient, names: set[str], timeout: float = 60.0) -> None:
+    def all_ready() -> bool:
+        return names <= {row.name for row in list_fake_nodes(api_client) if row.ready}
+
+    wait_for(all_ready, timeout=timeout, what=f"nodes {sorted(names)}")
+
+
+def add_node(
+    api_client: client.ApiClient,
+    pool: Pool,
+    *,
+    shape: NodeShape = DEFAULT_SHAPE,
+    zone: str | None = None,
+    wait: bool = True,
+) -> str:
+    """New capacity in `pool` (e.g. spot capacity coming back): a fresh node, Ready when `wait`."""
+    existing = {row.name for row in list_fake_nodes(api_client)}
+    node = build_node(pool, next_free_index(existing, pool), shape, zone)
+    name: str = node["metadata"]["name"]
+    create_nodes(api_client, [node])
+    if wait:
+        wait_nodes_ready(api_client, {name})
+    return name
+
+
+def interrupt_node(api_client: client.ApiClient, name: str) -> None:
+    """A spot interruption: taint the node NoExecute, so the taint eviction controller deletes its pods at
+    once (unless they tolerate it), as the reclaim of the instance would."""
+    core = client.CoreV1Api(api_client)
+    node = api_client.sanitize_for_serialization(core.read_node(name))
+    taints = [t for t in node["spec"].get("taints") or [] if t["key"] != INTERRUPTION_TAINT["key"]]
+    core.patch_node(name, {"spec": {"taints": [*taints, dict(INTERRUPTION_TAINT)]}})
+
+
+def remove_node(api_client: client.ApiClient, name: str, *, wait: bool = True, timeout: float = 30.0) -> None:
+    """Delete the node (after `interrupt_node`, this completes a spot reclaim). Missing is fine."""
+    try:
+        client.CoreV1Api(api_client).delete_node(name)
+    except ApiException as error:
+        if error.status != 404:
+            raise
+        return
+    if wait:
+        wait_for(
+            lambda: name not in {row.name for row in list_fake_nodes(api_client)},
+            timeout=timeout,
+            what=f"deletion of node {name}",
+        )
+
+
+def _raw_nodes(api_client: client.ApiClient) -> list[dict[str, Any]]:
+    # Plain dicts (camelCase, as the API sends them), so the pure builders in `nodes` read them too.
+    nodes = client.CoreV1Api(api_client).list_node()
+    items: list[dict[str, Any]] = api_client.sanitize_for_serialization(nodes)["items"]
+    return items

@@ -1,0 +1,33 @@
+"""Polling with deadlines: the only way this package waits for the cluster."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from typing import TypeVar
+
+T = TypeVar("T")
+
+
+class NotReadyInTime(TimeoutError):
+    pass
+
+
+def wait_for(probe: Callable[[], T | None], *, timeout: float, what: str, interval: float = 0.2) -> T:
+    """Call `probe` until it returns something other than None/False; raise after `timeout` seconds.
+
+    Exceptions from `probe` count as "not yet" (a server still starting refuses connections); the last
+    one is reported if time runs out."""
+    deadline = time.monotonic() + timeout
+    last_error: Exception | None = None
+    while True:
+        try:
+            result = probe()
+            if result is not None and result is not False:
+                return result
+        except Exception as error:
+            last_error = error
+        if time.monotonic() >= deadline:
+            detail = f": last error: {last_error!r}" if last_error else ""
+            raise NotReadyInTime(f"{what} not ready after {timeout:.0f} s{detail}")
+        time.sleep(interval)

@@ -1,0 +1,41 @@
+import dataclasses
+import shutil
+import time
+
+from ecs_operator.localcluster import processes
+
+
+def test_started_process_is_ours_until_stopped_and_its_log_is_kept(tmp_path):
+    sleep = shutil.which("sleep")
+    record = processes.start("sleeper", [sleep, "60"], tmp_path / "logs", tmp_path / "pids")
+    try:
+        assert processes.read_records(tmp_path / "pids") == [record]
+        assert processes.is_ours(record)
+    finally:
+        processes.stop(record, timeout=5)
+    assert not processes.is_ours(record)
+    assert (tmp_path / "logs" / "sleeper.log").exists()
+
+
+def test_a_reused_pid_is_not_ours_and_is_never_signalled(tmp_path):
+    sleep = shutil.which("sleep")
+    record = processes.start("sleeper", [sleep, "60"], tmp_path / "logs", tmp_path / "pids")
+    try:
+        impostor = dataclasses.replace(record, start_ticks=record.start_ticks - 1)
+        assert not processes.is_ours(impostor)
+        processes.stop(impostor)
+        time.sleep(0.2)
+        assert processes.is_ours(record)  # still running: stop() refused the mismatching record
+        assert not processes.is_ours(dataclasses.replace(record, exe="/usr/bin/other"))
+    finally:
+        processes.stop(record, timeout=5)
+
+
+def test_process_that_ignores_sigterm_is_killed_after_the_timeout(tmp_path):
+    sh = shutil.which("sh")
+    record = processes.start("stubborn", [sh, "-c", "trap '' TERM; sleep 60"], tmp_path / "l", tmp_path / "p")
+    time.sleep(0.2)  # let the shell install its trap
+    started = time.monotonic()
+    processes.stop(record, timeout=0.5)
+    assert not processes.is_ours(record)
+    assert time.monotonic() - started < 5
