@@ -1,0 +1,358 @@
+"""The CustomResourceDefinitions, generated from the pydantic models (pure: models in, dicts out).
+
+pydantic's JSON schema is made structural for Kubernetes: `$ref`s are inlined, `Optional` becomes a
+plain optional property (Kubernetes rejects `anyOf` with `null`), free-form objects keep unknown
+fields, and the ECS rules CEL can say are added as `x-kubernetes-validations`. Every list and string
+the rules walk has a maxItems/maxLength, so the apiserver's CEL cost estimate stays in budget.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import yaml
+from pydantic import BaseModel
+
+from ecs_operator import API_GROUP, API_VERSION
+from ecs_operator.api.capacityprovider import CapacityProviderSpec, CapacityProviderStatus
+from ecs_operator.api.cluster import ClusterSpec, ClusterStatus
+from ecs_operator.api.service import ServiceSpec, ServiceStatus
+from ecs_operator.api.taskdefinition import TaskDefinitionSpec, TaskDefinitionStatus
+
+Schema = dict[str, Any]
+CATEGORY = "ecs"
+
+
+def _k8s(expr: str) -> str:
+    """CEL for the name rule: the Kubernetes form of an ECS name."""
+    return f"{expr}.lowerAscii().replace('_', '-')"
+
+
+def _rule(rule: str, message: str) -> dict[str, str]:
+    return {"rule": rule, "message": message}
+
+
+STRATEGY_RULES = [
+    _rule(
+        "self.filter(i, has(i.base) && i.base > 0).size() <= 1",
+        "capacityProviderStrategy: only one capacity provider in a strategy can have a base greater than 0",
+    ),
+    _rule(
+        "self.size() <= 1 || self.exists(i, has(i.weight) && i.weight > 0)",
+        "capacityProviderStrategy: with more than one capacity provider, at least one weight must be "
+        "greater than 0",
+    ),
+    _rule(
+        f"self.all(i, self.exists_one(j, {_k8s('j.capacityProvider')} == {_k8s('i.capacityProvider')}))",
+        "capacityProviderStrategy: a capacity provider may appear only once in a strategy",
+    ),
+]
+
+
+def _name_rule(spec_field: str, kind: str) -> dict[str, str]:
+    return _rule(
+        f"!has(self.spec.{spec_field}) || {_k8s(f'self.spec.{spec_field}')} == self.metadata.name",
+        f"{kind} name rule: spec.{spec_field} must map to metadata.name (lowercase, '_' -> '-')",
+    )
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    json_path: str
+    type: str = "string"
+    priority: int = 0
+
+    def to_dict(self) -> dict[str, Any]:
+        column: dict[str, Any] = {"name": self.name, "type": self.type, "jsonPath": self.json_path}
+        if self.priority:
+            column["priority"] = self.priority
+        return column
+
+
+AGE = Column("Age", ".metadata.creationTimestamp", "date")
+
+
+@dataclass(frozen=True)
+class Kind:
+    kind: str
+    plural: str
+    singular: str
+    short_names: list[str]
+    namespaced: bool
+    spec: type[BaseModel]
+    status: type[BaseModel]
+    columns: list[Column]
+    root_rules: list[dict[str, str]] = field(default_factory=list)
+    rules: dict[str, list[dict[str, str]]] = field(default_factory=dict)  # dotted path under the root
+    scale: dict[str, str] | None = None
+
+    @property
+    def crd_name(self) -> str:
+        return f"{self.plural}.{API_GROUP}"
+
+
+KINDS = [
+    Kind(
+        kind="TaskDefinition",
+        plural="taskdefinitions",
+        singular="taskdefinition",
+        short_names=["taskdef", "td"],
+        namespaced=True,
+        spec=TaskDefinitionSpec,
+        status=TaskDefinitionStatus,
+        columns=[
+            Column("Family", ".status.family"),
+            Column("Revision", ".status.revision", "integer"),
+            Column("Status", ".status.status"),
+            AGE,
+        ],
+        root_rules=[_name_rule("family", "TaskDefinition")],
+        rules={
+            "spec.containerDefinitions": [
+                _rule(
+                    "self.exists(c, !has(c.essential) || c.essential)",
+                    "containerDefinitions: at least one container must be essential",
+                ),
+                _rule(
+                    "self.all(c, self.exists_one(d, d.name == c.name))",
+                    "containerDefinitions: container names must be unique",
+                ),
+            ],
+        },
+    ),
+    Kind(
+        kind="Service",
+        plural="ecsservices",
+        singular="ecsservice",
+        short_names=["ecssvc"],
+        namespaced=True,
+        spec=ServiceSpec,
+        status=ServiceStatus,
+        columns=[
+            Column("Desired", ".status.desiredCount", "integer"),
+            Column("Running", ".status.runningCount", "integer"),
+            Column("Pending", ".status.pendingCount", "integer"),
+            Column("Task Definition", ".status.taskDefinition"),
+            Column("Rollout", ".status.rolloutState"),
+            AGE,
+        ],
+        root_rules=[_name_rule("serviceName", "Service")],
+        rules={
+            "spec": [
+                _rule(
+                    "!(has(self.launchType) && has(self.capacityProviderStrategy) "
+                    "&& size(self.capacityProviderStrategy) > 0)",
+                    "launchType and capacityProviderStrategy are mutually exclusive",
+                ),
+                _rule(
+                    "!has(self.schedulingStrategy) || self.schedulingStrategy != 'DAEMON' "
+                    "|| !has(self.desiredCount)",
+                    "schedulingStrategy DAEMON takes no desiredCount (one task per node)",
+                ),
+                _rule(
+                    "(has(self.schedulingStrategy) && self.schedulingStrategy == 'DAEMON') "
+                    "|| has(self.desiredCount)",
+                    "desiredCount is required when schedulingStrategy is REPLICA",
+                ),
+                _rule(
+                    "!has(self.schedulingStrategy) || self.schedulingStrategy != 'DAEMON' "
+                    "|| !has(self.deploymentConfiguration) "
+                    "|| !has(self.deploymentConfiguration.maximumPercent) "
+                    "|| self.deploymentConfiguration.maximumPercent == 100",
+                    "schedulingStrategy DAEMON needs deploymentConfiguration.maximumPercent 100",
+                ),
+                _rule(
+                    "has(self.taskDefinition) "
+                    "|| (has(self.deploymentController) && self.deploymentController.type == 'EXTERNAL')",
+                    "taskDefinition is required unless deploymentController.type is EXTERNAL",
+                ),
+            ],
+            "spec.capacityProviderStrategy": STRATEGY_RULES,
+            "spec.capacityProviderFallback": [
+                _rule(
+                    f"self.all(f, {_k8s('f.capacityProvider')} != {_k8s('f.fallbackCapacityProvider')})",
+                    "capacityProviderFallback: a capacity provider cannot fall back to itself",
+                ),
+                _rule(
+                    f"self.all(f, self.exists_one(g, {_k8s('g.capacityProvider')} == "
+                    f"{_k8s('f.capacityProvider')}))",
+                    "capacityProviderFallback: a capacity provider may have only one fallback",
+                ),
+            ],
+        },
+        scale={
+            "specReplicasPath": ".spec.desiredCount",
+            "statusReplicasPath": ".status.runningCount",
+            "labelSelectorPath": ".status.selector",
+        },
+    ),
+    Kind(
+        kind="CapacityProvider",
+        plural="capacityproviders",
+        singular="capacityprovider",
+        short_names=["capprov", "cp"],
+        namespaced=False,
+        spec=CapacityProviderSpec,
+        status=CapacityProviderStatus,
+        columns=[
+            Column("Type", ".spec.capacityType"),
+            Column("Nodes", ".status.nodes", "integer"),
+            Column("Ready", ".status.readyNodes", "integer"),
+            Column("Reservation", ".status.capacityProviderReservation", "number"),
+            AGE,
+        ],
+        root_rules=[_name_rule("name", "CapacityProvider")],
+    ),
+    Kind(
+        kind="Cluster",
+        plural="ecsclusters",
+        singular="ecscluster",
+        short_names=["ecscluster"],
+        namespaced=True,
+        spec=ClusterSpec,
+        status=ClusterStatus,
+        columns=[Column("Providers", ".status.capacityProviders"), AGE],
+        rules={
+            "spec": [
+                _rule(
+                    "!has(self.defaultCapacityProviderStrategy) "
+                    "|| self.defaultCapacityProviderStrategy.all(i, "
+                    "has(self.capacityProviders) && self.capacityProviders.exists(p, "
+                    f"{_k8s('p')} == {_k8s('i.capacityProvider')}))",
+                    "defaultCapacityProviderStrategy: every provider must be listed in capacityProviders",
+                ),
+            ],
+            "spec.defaultCapacityProviderStrategy": STRATEGY_RULES,
+        },
+    ),
+]
+
+
+def structural_schema(model: type[BaseModel]) -> Schema:
+    """The model's JSON schema as a Kubernetes structural schema."""
+    raw = model.model_json_schema(mode="validation")
+    definitions = raw.pop("$defs", {})
+    return _structural(raw, definitions)
+
+
+def _structural(node: Schema, definitions: dict[str, Schema]) -> Schema:
+    if "$ref" in node:
+        target = definitions[node["$ref"].rsplit("/", 1)[-1]]
+        merged = {**target, **{k: v for k, v in node.items() if k != "$ref"}}
+        return _structural(merged, definitions)
+    if "anyOf" in node:
+        choices = [c for c in node["anyOf"] if c.get("type") != "null"]
+        if len(choices) != 1:
+            raise ValueError(f"cannot express a union of {len(choices)} shapes structurally: {node}")
+        rest = {k: v for k, v in node.items() if k != "anyOf"}
+        return _structural({**choices[0], **rest}, definitions)
+    out: Schema = {}
+    for key, value in node.items():
+        if key in ("title", "propertyNames") or (key == "default" and value is None):
+            continue
+        if key == "const":
+            out["enum"] = [value]
+        elif key == "properties":
+            out["properties"] = {name: _structural(sub, definitions) for name, sub in value.items()}
+        elif key == "items":
+            out["items"] = _structural(value, definitions)
+        elif key == "additionalProperties":
+            if value is True:
+                out["x-kubernetes-preserve-unknown-fields"] = True
+            elif isinstance(value, dict):
+                out["additionalProperties"] = _structural(value, definitions)
+            # `false` (extra="forbid") is what structural pruning already does.
+        else:
+            out[key] = value
+    if "type" not in out and "enum" not in out:
+        out["x-kubernetes-preserve-unknown-fields"] = True  # free-form (Any)
+    if "enum" in out and "type" not in out:
+        out["type"] = "string"
+    if out.get("type") == "object" and "properties" not in out and "additionalProperties" not in out:
+        out["x-kubernetes-preserve-unknown-fields"] = True
+    return out
+
+
+def _at(schema: Schema, dotted: str) -> Schema:
+    """The schema node at a dotted property path (arrays on the way are entered through `items`)."""
+    node = schema
+    parts = dotted.split(".")
+    for depth, part in enumerate(parts, start=1):
+        node = node["properties"][part]
+        if depth < len(parts) and node.get("type") == "array":
+            node = node["items"]
+    return node
+
+
+def openapi_schema(kind: Kind) -> Schema:
+    spec = structural_schema(kind.spec)
+    status = structural_schema(kind.status)
+    status["x-kubernetes-preserve-unknown-fields"] = True  # the controller may add fields first
+    root: Schema = {
+        "type": "object",
+        "required": ["spec"],
+        "properties": {
+            "apiVersion": {"type": "string"},
+            "kind": {"type": "string"},
+            "metadata": {"type": "object"},
+            "spec": spec,
+            "status": status,
+        },
+    }
+    for dotted, rules in kind.rules.items():
+        _at(root, dotted)["x-kubernetes-validations"] = list(rules)
+    if kind.root_rules:
+        root["x-kubernetes-validations"] = list(kind.root_rules)
+    return root
+
+
+def crd(kind: Kind) -> dict[str, Any]:
+    subresources: dict[str, Any] = {"status": {}}
+    if kind.scale:
+        subresources["scale"] = dict(kind.scale)
+    return {
+        "apiVersion": "apiextensions.k8s.io/v1",
+        "kind": "CustomResourceDefinition",
+        "metadata": {"name": kind.crd_name},
+        "spec": {
+            "group": API_GROUP,
+            "names": {
+                "kind": kind.kind,
+                "listKind": f"{kind.kind}List",
+                "plural": kind.plural,
+                "singular": kind.singular,
+                "shortNames": list(kind.short_names),
+                "categories": [CATEGORY],
+            },
+            "scope": "Namespaced" if kind.namespaced else "Cluster",
+            "versions": [
+                {
+                    "name": API_VERSION,
+                    "served": True,
+                    "storage": True,
+                    "schema": {"openAPIV3Schema": openapi_schema(kind)},
+                    "subresources": subresources,
+                    "additionalPrinterColumns": [c.to_dict() for c in kind.columns],
+                }
+            ],
+        },
+    }
+
+
+HEADER = "# Generated from ecs_operator.api by `ecs-operator crds`. Do not edit.\n"
+
+
+def all_crds() -> dict[str, dict[str, Any]]:
+    """File name (`<plural>.ecs-operator.dev.yaml`) -> CRD."""
+    return {f"{kind.crd_name}.yaml": crd(kind) for kind in KINDS}
+
+
+def render(document: dict[str, Any]) -> str:
+    return HEADER + yaml.safe_dump(document, sort_keys=False, width=120)
+
+
+def rendered_crds() -> dict[str, str]:
+    """File name -> the exact YAML text committed in crds/ and the chart's crds/."""
+    return {name: render(document) for name, document in all_crds().items()}
