@@ -115,10 +115,12 @@ def pod_state(pod: Mapping[str, Any]) -> PodState:
 
     ready_condition = _condition(pod, "Ready")
     ready = ready_condition is not None and ready_condition.get("status") == "True"
+    ready_since = parse_time(ready_condition.get("lastTransitionTime")) if ready_condition and ready else None
     scheduled_condition = _condition(pod, "PodScheduled") or {}
     unschedulable = (
         scheduled_condition.get("status") == "False" and scheduled_condition.get("reason") == "Unschedulable"
     )
+    since = parse_time(scheduled_condition.get("lastTransitionTime")) if unschedulable else None
     crash_looping = any(_crash_looping(c) for c in essential)
     restarts_possible = spec.get("restartPolicy", "Always") == "Always"
     exited = any(_exited_with_error(c) for c in essential)
@@ -137,7 +139,7 @@ def pod_state(pod: Mapping[str, Any]) -> PodState:
         scheduled=scheduled_condition.get("status") == "True",
         unschedulable=unschedulable,
         unschedulable_message=scheduled_condition.get("message", "") if unschedulable else "",
-        unschedulable_since=parse_time(scheduled_condition.get("lastTransitionTime")) if unschedulable else None,
+        unschedulable_since=since,
         node_name=spec.get("nodeName"),
         restart_count=restart_count,
         crash_looping=crash_looping,
@@ -145,7 +147,7 @@ def pod_state(pod: Mapping[str, Any]) -> PodState:
         essential_failures=restart_count + (1 if down_now else 0),
         created_at=parse_time(metadata.get("creationTimestamp")),
         started_at=parse_time(status.get("startTime")),
-        ready_since=parse_time(ready_condition.get("lastTransitionTime")) if ready and ready_condition else None,
+        ready_since=ready_since,
         deleting=metadata.get("deletionTimestamp") is not None,
     )
 

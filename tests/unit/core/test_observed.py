@@ -63,9 +63,16 @@ def make_pod(
     }
 
 
+def unschedulable_pod(name):
+    return make_pod(
+        name=name, phase="Pending", ready=False, scheduled="False", scheduled_reason="Unschedulable"
+    )
+
+
 def test_a_ready_running_pod_reads_as_a_running_task_of_its_provider_and_exact_revision():
     state = pod_state(make_pod())
-    assert (state.provider, state.task_definition, state.deployment_id) == ("fargate-spot", "web:3", "ecs-svc-1")
+    assert (state.provider, state.task_definition) == ("fargate-spot", "web:3")
+    assert state.deployment_id == "ecs-svc-1"
     assert state.running and state.ready and not state.pending and not state.unplaced
     assert state.ready_since == parse_time(T0)
     assert state.node_name == "node-1"
@@ -138,9 +145,7 @@ def test_summarize_counts_per_provider_and_revision():
         pod_state(make_pod(name="a")),
         pod_state(make_pod(name="b", ready=False)),
         pod_state(make_pod(name="c", provider="fargate", revision="web:2")),
-        pod_state(
-            make_pod(name="d", phase="Pending", ready=False, scheduled="False", scheduled_reason="Unschedulable")
-        ),
+        pod_state(unschedulable_pod("d")),
         pod_state(make_pod(name="e", phase="Pending", ready=False)),
     ]
     summary = summarize(pods)
@@ -149,8 +154,8 @@ def test_summarize_counts_per_provider_and_revision():
 
 
 def test_unplaced_since_is_the_oldest_unschedulable_moment_per_provider():
-    early = make_pod(name="a", phase="Pending", ready=False, scheduled="False", scheduled_reason="Unschedulable")
-    late = make_pod(name="b", phase="Pending", ready=False, scheduled="False", scheduled_reason="Unschedulable")
+    early = unschedulable_pod("a")
+    late = unschedulable_pod("b")
     late["status"]["conditions"][0]["lastTransitionTime"] = "2026-11-21T22:05:00Z"
     placed = make_pod(name="c", provider="fargate")
     assert unplaced_since([pod_state(late), pod_state(early), pod_state(placed)]) == {
