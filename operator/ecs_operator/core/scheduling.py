@@ -91,8 +91,15 @@ _TOKEN = re.compile(
 )
 _REGEX_OPERATORS = {"=~", "!~", "matches", "not_matches"}
 _ORDER_OPERATORS = {
-    ">", ">=", "<", "<=", "greater_than", "greater_than_equal", "less_than", "less_than_equal"
-}  # fmt: skip
+    ">",
+    ">=",
+    "<",
+    "<=",
+    "greater_than",
+    "greater_than_equal",
+    "less_than",
+    "less_than_equal",
+}
 _NEGATED = {"In": "NotIn", "NotIn": "In", "Exists": "DoesNotExist", "DoesNotExist": "Exists"}
 _SUBJECTS_WITHOUT_NODE_LABEL = {
     "agentconnected": "the ECS agent's connection",
@@ -261,8 +268,8 @@ class _Parser:
 
     def subject_label(self, subject: str) -> str:
         if subject.lower() in _SUBJECTS_WITHOUT_NODE_LABEL:
-            raise self.fail(f"{subject} selects by {_SUBJECTS_WITHOUT_NODE_LABEL[subject.lower()]}, "
-                            "which Kubernetes nodes do not carry")  # fmt: skip
+            what = _SUBJECTS_WITHOUT_NODE_LABEL[subject.lower()]
+            raise self.fail(f"{subject} selects by {what}, which Kubernetes nodes do not carry")
         if not subject.startswith("attribute:"):
             raise self.fail(f"unknown subject {subject!r}")
         return attribute_label(subject.removeprefix("attribute:"), self.expression)
