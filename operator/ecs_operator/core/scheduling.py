@@ -482,15 +482,13 @@ def _and_terms(left: Sequence[Mapping[str, Any]], right: Sequence[Mapping[str, A
     return combined
 
 
-_MERGEABLE = {"nodeSelector", "tolerations", "affinity", "topologySpreadConstraints"}
-
-
 def merge_scheduling(*fragments: Mapping[str, Any]) -> dict[str, Any]:
     """One pod-spec fragment satisfying every given fragment (pool and task placement).
 
     nodeSelector is the union (a conflicting value raises PlacementError: no node could match);
     tolerations, pod (anti-)affinity terms, preferred node affinity and topology spread are
     concatenated without duplicates; required node affinity is ANDed (cross product of terms).
+    Only those four keys are read, so a whole pod spec may be passed; the result holds only them.
     """
     node_selector: dict[str, str] = {}
     tolerations: list[Any] = []
@@ -499,9 +497,6 @@ def merge_scheduling(*fragments: Mapping[str, Any]) -> dict[str, Any]:
     pod_terms: dict[str, dict[str, list[Any]]] = {}
     spread: list[dict[str, Any]] = []
     for fragment in fragments:
-        unknown = set(fragment) - _MERGEABLE
-        if unknown:
-            raise PlacementError(f"cannot merge scheduling keys {sorted(unknown)}")
         for key, value in (fragment.get("nodeSelector") or {}).items():
             if node_selector.get(key, value) != value:
                 raise PlacementError(f"nodeSelector {key} is both {node_selector[key]!r} and {value!r}")

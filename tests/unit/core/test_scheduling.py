@@ -358,11 +358,17 @@ def test_merge_concatenates_pod_anti_affinity_and_spread():
     assert merged["topologySpreadConstraints"] == task.topology_spread_constraints
 
 
-def test_merge_of_nothing_is_empty_and_unknown_keys_are_refused():
+def test_merge_of_nothing_is_empty():
     assert merge_scheduling() == {}
     assert merge_scheduling({}, task_placement([], [{"type": "random"}], LABELS).as_fragment()) == {}
-    with pytest.raises(PlacementError):
-        merge_scheduling({"priorityClassName": "high"})
+
+
+def test_merge_reads_only_scheduling_keys_of_a_whole_pod_spec():
+    pod_spec = {"containers": [{"name": "web"}], "nodeSelector": {"pool": "od"}}
+    assert merge_scheduling(pod_spec, {"tolerations": [SPOT_TOLERATION]}) == {
+        "nodeSelector": {"pool": "od"},
+        "tolerations": [SPOT_TOLERATION],
+    }
 
 
 # --- merged node affinity matches exactly the nodes every fragment matches ------------------------
