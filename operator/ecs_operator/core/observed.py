@@ -200,3 +200,8 @@ def unplaced_since(pods: Iterable[PodState]) -> dict[str, datetime]:
         if moment is not None and (pod.provider not in since or moment < since[pod.provider]):
             since[pod.provider] = moment
     return since
+
+
+def deployment_label(deployment_id: str) -> str:
+    """The label-safe form of an ECS deployment id (`ecs-svc/123` -> `ecs-svc-123`)."""
+    return deployment_id.replace("/", "-")
