@@ -93,6 +93,7 @@ def controller_manager_args(bin_dir: Path, layout: Layout, ports: Ports) -> list
         f"--cluster-signing-key-file={layout.ca_key}",
         f"--service-cluster-ip-range={SERVICE_CIDR}",
         "--allocate-node-cidrs=false",
+        f"--flex-volume-plugin-dir={layout.state_dir / 'flexvolume'}",  # else it creates /usr/libexec/...
         "--node-monitor-period=2s",
         f"--node-monitor-grace-period={NODE_MONITOR_GRACE}",
         "--profiling=false",
@@ -133,5 +134,6 @@ def kwok_args(bin_dir: Path, layout: Layout, stage_files: list[Path]) -> list[st
         f"--cidr={POD_CIDR}",
         f"--node-ip={FAKE_NODE_IP}",
         f"--node-lease-duration-seconds={NODE_LEASE_SECONDS}",
+        "--v=WARN",  # at INFO it logs every pod and node patch, costly with thousands of pods
         *(f"--config={path}" for path in stage_files),
     ]
