@@ -395,10 +395,8 @@ class TaskDefinitionSpec(EcsModel):
                     raise ValueError(
                         f"container {c.name}: mountPoints sourceVolume {mount.sourceVolume} is not in volumes"
                     )
-        if self.proxyConfiguration is not None and self.proxyConfiguration.containerName not in names:
-            raise ValueError(
-                f"proxyConfiguration: {self.proxyConfiguration.containerName} is not a container"
-            )
+        # proxyConfiguration.containerName is not checked: ECS's own exports hold proxies naming
+        # containers that are not in the task definition (ecspresso's td-plain fixture).
         volumes = [v.name for v in self.volumes or []]
         if len(set(volumes)) != len(volumes):
             raise ValueError("volumes: volume names must be unique")
