@@ -3,6 +3,10 @@ the special behaviours look as the kubelet would show them, and node loss evicts
 
 from __future__ import annotations
 
+import re
+import subprocess
+import sys
+import time
 from collections.abc import Iterator
 from typing import Any
 
@@ -265,3 +269,35 @@ def test_deployment_larger_than_the_pool_leaves_pods_pending_unschedulable(api_c
 
     pods = wait_for(unschedulable, timeout=60, what="Unschedulable pods")
     assert all(p.status.phase == "Pending" and not p.spec.node_name for p in pods)
+
+
+def run_cli(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "ecs_operator", *args], capture_output=True, text=True, timeout=120
+    )
+
+
+def test_cluster_up_reuses_the_running_cluster_and_prints_its_kubeconfig_last(control_plane):
+    started = time.monotonic()
+    result = run_cli("cluster", "up")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines()[-1] == str(control_plane.kubeconfig)
+    assert "reusing" in result.stderr
+    assert time.monotonic() - started < 15
+
+
+def test_cluster_status_prints_server_kubeconfig_and_ready_nodes_per_pool(control_plane):
+    result = run_cli("cluster", "status")
+    assert result.returncode == 0, result.stderr
+    assert control_plane.server in result.stdout
+    assert str(control_plane.kubeconfig) in result.stdout
+    assert re.search(r"pool on-demand: (\d+)/\1 nodes ready", result.stdout)
+    assert re.search(r"pool spot: (\d+)/\1 nodes ready", result.stdout)
+
+
+def test_demo_prints_every_fake_node_with_its_pool_and_zone(control_plane, api_client):
+    result = run_cli("demo")
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    for row in fleet.list_fake_nodes(api_client):
+        assert any(line.split()[:3] == [row.name, row.pool, row.zone] for line in lines), row
