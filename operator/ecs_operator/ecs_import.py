@@ -245,9 +245,9 @@ def _describe(document: _Document, error: Any) -> tuple[str, str]:
 
 
 def _namespace(source: str, document: _Document, options: Options) -> str | None:
+    cluster = document.body.pop("cluster", None) or document.cluster
     if options.namespace:
         return options.namespace
-    cluster = document.body.pop("cluster", None) or document.cluster
     if not cluster:
         return None
     name = k8s_name(str(cluster).rsplit("/", 1)[-1])
