@@ -131,6 +131,7 @@ class Kube:
         except ApiException as exc:
             if exc.status != 404:  # deleted meanwhile: nothing to report on
                 raise
+            return None
 
     def event(
         self,

@@ -1,0 +1,48 @@
+"""`ecs-operator render -f FILE...`: print, offline, the Kubernetes objects the operator would create."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from datetime import UTC, datetime
+
+import yaml
+
+NAME = "render"
+HELP = "Print the Kubernetes objects (multi-document YAML) that ECS resources become, without a cluster."
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "-f",
+        "--filename",
+        action="append",
+        required=True,
+        metavar="FILE",
+        help="YAML file(s) with TaskDefinitions, Services, CapacityProviders, Clusters (- = stdin)",
+    )
+    parser.add_argument("-n", "--namespace", default="default", help="namespace for objects that name none")
+
+
+def _read(path: str) -> list[dict]:
+    if path == "-":
+        text = sys.stdin.read()
+    else:
+        with open(path, encoding="utf-8") as handle:
+            text = handle.read()
+    return [d for d in yaml.safe_load_all(text) if isinstance(d, dict)]
+
+
+def run(args: argparse.Namespace) -> int:
+    from ecs_operator.core.render import RenderError, render
+
+    try:
+        documents = [doc for path in args.filename for doc in _read(path)]
+        result = render(documents, namespace=args.namespace, now=datetime.now(UTC).replace(microsecond=0))
+    except (OSError, yaml.YAMLError, RenderError) as exc:
+        print(f"ecs-operator render: {exc}", file=sys.stderr)
+        return 2
+    yaml.safe_dump_all(result.objects, sys.stdout, sort_keys=False)
+    for problem in result.problems:
+        print(f"ecs-operator render: {problem}", file=sys.stderr)
+    return 1 if result.problems else 0

@@ -1,0 +1,53 @@
+"""`ecs-operator run`: the operator process (kopf), with /healthz and Prometheus /metrics."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+
+NAME = "run"
+HELP = "Run the operator against the current kubeconfig (or in-cluster credentials)."
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    scope = parser.add_mutually_exclusive_group()
+    scope.add_argument(
+        "--namespace", "-n", action="append", default=[], help="serve only this namespace (repeatable)"
+    )
+    scope.add_argument("--all-namespaces", "-A", action="store_true", help="serve every namespace (default)")
+    parser.add_argument("--kubeconfig", default=os.environ.get("KUBECONFIG"), help="path to a kubeconfig")
+    parser.add_argument("--metrics-port", type=int, default=9090, help="Prometheus /metrics port (0: off)")
+    parser.add_argument("--health-port", type=int, default=8080, help="liveness /healthz port (0: off)")
+    parser.add_argument("--verbose", "-v", action="store_true")
+
+
+def run(args: argparse.Namespace) -> int:
+    # Imported here so offline commands (render, import, placement) never load kopf.
+    import kopf
+    from prometheus_client import start_http_server
+
+    from ecs_operator.controller import handlers
+    from ecs_operator.controller.kube import Kube, load_api_client
+    from ecs_operator.controller.runtime import Runtime
+
+    logging.basicConfig(
+        level=logging.DEBUG if args.verbose else logging.INFO,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
+    for noisy in ("kubernetes", "urllib3", "aiohttp"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)
+    if not args.verbose:
+        logging.getLogger("kopf").setLevel(logging.WARNING)
+    if args.kubeconfig:
+        os.environ["KUBECONFIG"] = args.kubeconfig  # kopf's own login reads it too
+    handlers.install(Runtime(kube=Kube(load_api_client(args.kubeconfig)), namespaces=tuple(args.namespace)))
+    if args.metrics_port:
+        start_http_server(args.metrics_port)
+    kopf.run(
+        standalone=True,
+        clusterwide=not args.namespace,
+        namespaces=args.namespace,
+        liveness_endpoint=f"http://0.0.0.0:{args.health_port}/healthz" if args.health_port else None,
+    )
+    return 0

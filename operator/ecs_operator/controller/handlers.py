@@ -1,0 +1,256 @@
+"""kopf registration: watch events feed the store and enqueue reconcile keys; workers reconcile.
+
+kopf is used as the watch machinery only (`on.event`), never its change-handlers, daemons or
+finalizers: those write annotations and finalizers to every object, and the operator must write
+nothing at steady state. Reconciles are level-based: each one recomputes from the store.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from typing import Any
+
+import kopf
+
+from ecs_operator.api import labels
+from ecs_operator.api.names import k8s_name
+from ecs_operator.controller import metrics, reconcile, resources
+from ecs_operator.controller.resources import Resource
+from ecs_operator.controller.runtime import Runtime
+from ecs_operator.controller.workqueue import WorkKey
+from ecs_operator.core.revisions import parse_reference
+
+log = logging.getLogger("ecs_operator")
+MANAGED = {labels.MANAGED_BY: labels.MANAGED_BY_VALUE}
+WORKERS = 4
+
+_runtime: Runtime | None = None
+
+
+def install(runtime: Runtime) -> None:
+    global _runtime
+    _runtime = runtime
+
+
+def rt() -> Runtime:
+    assert _runtime is not None, "the operator runtime is installed before kopf starts"
+    return _runtime
+
+
+# Which store kinds are primed (listed once at start-up) and watched, and with which labels.
+WATCHED: list[tuple[Resource, dict[str, str] | None]] = [
+    (resources.TASK_DEFINITION, None),
+    (resources.ECS_SERVICE, None),
+    (resources.CAPACITY_PROVIDER, None),
+    (resources.ECS_CLUSTER, None),
+    (resources.NODE, None),
+    (resources.CONTROLLER_REVISION, MANAGED),
+    (resources.DEPLOYMENT, MANAGED),
+    (resources.DAEMON_SET, MANAGED),
+    (resources.POD, MANAGED),
+    (resources.SERVICE, MANAGED),
+    (resources.POD_DISRUPTION_BUDGET, MANAGED),
+    (resources.SERVICE_ACCOUNT, MANAGED),
+]
+
+
+def _enqueue_services(namespace: str | None, family: str | None = None) -> None:
+    runtime = rt()
+    for body in runtime.store.all(reconcile.kind_key(resources.ECS_SERVICE), namespace):
+        if family is not None:
+            try:
+                ref_family, _ = parse_reference((body.get("spec") or {}).get("taskDefinition") or "")
+            except ValueError:
+                continue
+            if k8s_name(ref_family) != k8s_name(family):
+                continue
+        meta = body["metadata"]
+        runtime.queue.add(("Service", meta["namespace"], meta["name"]))
+
+
+def _enqueue_capacity_providers() -> None:
+    runtime = rt()
+    for body in runtime.store.all(reconcile.kind_key(resources.CAPACITY_PROVIDER)):
+        runtime.queue.add(("CapacityProvider", "", body["metadata"]["name"]))
+
+
+def _record(resource: Resource, event: dict[str, Any], body: Any) -> bool:
+    """Update the store from a watch event; False when the namespace is not ours."""
+    runtime = rt()
+    data = dict(body)
+    data.setdefault("apiVersion", resource.api_version)
+    data.setdefault("kind", resource.kind)
+    if not runtime.serves(data["metadata"].get("namespace")):
+        return False
+    if event.get("type") == "DELETED":
+        runtime.store.delete(reconcile.kind_key(resource), data)
+    else:
+        runtime.store.upsert(reconcile.kind_key(resource), data)
+    return True
+
+
+def _owner_service(body: Any) -> str | None:
+    return (body.get("metadata", {}).get("labels") or {}).get(labels.SERVICE)
+
+
+def _queue_key_for_service_label(namespace: str, label: str) -> None:
+    # The service label is label_value(metadata.name); for names up to 63 chars they are equal.
+    runtime = rt()
+    for body in runtime.store.all(reconcile.kind_key(resources.ECS_SERVICE), namespace):
+        if reconcile.service_label(body) == label:
+            runtime.queue.add(("Service", namespace, body["metadata"]["name"]))
+
+
+@kopf.on.event(resources.ECS_SERVICE.group, resources.ECS_SERVICE.version, resources.ECS_SERVICE.plural)
+def ecsservice_event(event: dict[str, Any], body: Any, namespace: str, name: str, **_: Any) -> None:
+    if _record(resources.ECS_SERVICE, event, body):
+        rt().queue.add(("Service", namespace, name))
+        family = (body.get("spec") or {}).get("taskDefinition")
+        if family:  # an INACTIVE task definition waits for its last service
+            try:
+                td = k8s_name(parse_reference(family)[0])
+                rt().queue.add(("TaskDefinition", namespace, td))
+            except ValueError:
+                pass
+
+
+@kopf.on.event(
+    resources.TASK_DEFINITION.group, resources.TASK_DEFINITION.version, resources.TASK_DEFINITION.plural
+)
+def taskdefinition_event(event: dict[str, Any], body: Any, namespace: str, name: str, **_: Any) -> None:
+    if _record(resources.TASK_DEFINITION, event, body):
+        rt().queue.add(("TaskDefinition", namespace, name))
+        _enqueue_services(namespace, family=name)
+
+
+@kopf.on.event(
+    resources.CAPACITY_PROVIDER.group, resources.CAPACITY_PROVIDER.version, resources.CAPACITY_PROVIDER.plural
+)
+def capacityprovider_event(event: dict[str, Any], body: Any, name: str, **_: Any) -> None:
+    if _record(resources.CAPACITY_PROVIDER, event, body):
+        rt().queue.add(("CapacityProvider", "", name))
+        _enqueue_services(None)
+
+
+@kopf.on.event(resources.ECS_CLUSTER.group, resources.ECS_CLUSTER.version, resources.ECS_CLUSTER.plural)
+def ecscluster_event(event: dict[str, Any], body: Any, namespace: str, name: str, **_: Any) -> None:
+    if _record(resources.ECS_CLUSTER, event, body):
+        rt().queue.add(("Cluster", namespace, name))
+        _enqueue_services(namespace)
+
+
+@kopf.on.event("", "v1", "nodes")
+def node_event(event: dict[str, Any], body: Any, **_: Any) -> None:
+    if _record(resources.NODE, event, body):
+        _enqueue_capacity_providers()
+
+
+@kopf.on.event("apps", "v1", "controllerrevisions", labels=MANAGED)
+def controllerrevision_event(event: dict[str, Any], body: Any, namespace: str, **_: Any) -> None:
+    if _record(resources.CONTROLLER_REVISION, event, body):
+        for owner in body.get("metadata", {}).get("ownerReferences") or []:
+            if owner.get("kind") == "TaskDefinition":
+                rt().queue.add(("TaskDefinition", namespace, owner["name"]))
+        _enqueue_services(namespace)
+
+
+def _child_event(resource: Resource, event: dict[str, Any], body: Any, namespace: str) -> None:
+    if _record(resource, event, body):
+        service = _owner_service(body)
+        if service:
+            _queue_key_for_service_label(namespace, service)
+
+
+@kopf.on.event("apps", "v1", "deployments", labels=MANAGED)
+def deployment_event(event: dict[str, Any], body: Any, namespace: str, **_: Any) -> None:
+    _child_event(resources.DEPLOYMENT, event, body, namespace)
+
+
+@kopf.on.event("apps", "v1", "daemonsets", labels=MANAGED)
+def daemonset_event(event: dict[str, Any], body: Any, namespace: str, **_: Any) -> None:
+    _child_event(resources.DAEMON_SET, event, body, namespace)
+
+
+@kopf.on.event("", "v1", "services", labels=MANAGED)
+def core_service_event(event: dict[str, Any], body: Any, namespace: str, **_: Any) -> None:
+    _child_event(resources.SERVICE, event, body, namespace)
+
+
+@kopf.on.event("policy", "v1", "poddisruptionbudgets", labels=MANAGED)
+def pdb_event(event: dict[str, Any], body: Any, namespace: str, **_: Any) -> None:
+    _child_event(resources.POD_DISRUPTION_BUDGET, event, body, namespace)
+
+
+@kopf.on.event("", "v1", "serviceaccounts", labels=MANAGED)
+def serviceaccount_event(event: dict[str, Any], body: Any, namespace: str, **_: Any) -> None:
+    _child_event(resources.SERVICE_ACCOUNT, event, body, namespace)
+
+
+@kopf.on.event("", "v1", "pods", labels=MANAGED)
+def pod_event(event: dict[str, Any], body: Any, namespace: str, **_: Any) -> None:
+    _child_event(resources.POD, event, body, namespace)
+    provider = (body.get("metadata", {}).get("labels") or {}).get(labels.CAPACITY_PROVIDER)
+    if provider:
+        rt().queue.add(("CapacityProvider", "", provider))
+
+
+@kopf.on.startup()
+async def startup(settings: kopf.OperatorSettings, memo: Any, **_: Any) -> None:
+    settings.posting.enabled = False  # our own Events only, with ECS's messages
+    settings.peering.standalone = True
+    settings.watching.server_timeout = 300
+    settings.networking.request_timeout = 330
+    runtime = rt()
+    # Prime the store once, so the first reconciles see the whole picture, not a partial one.
+    for resource, selector in WATCHED:
+        label_selector = ",".join(f"{k}={v}" for k, v in (selector or {}).items()) or None
+        items = await asyncio.to_thread(runtime.kube.list, resource, None, label_selector)
+        for item in items:
+            if runtime.serves(item["metadata"].get("namespace")):
+                runtime.store.upsert(reconcile.kind_key(resource), item)
+    for body in runtime.store.all(reconcile.kind_key(resources.TASK_DEFINITION)):
+        runtime.queue.add(("TaskDefinition", body["metadata"]["namespace"], body["metadata"]["name"]))
+    for body in runtime.store.all(reconcile.kind_key(resources.ECS_CLUSTER)):
+        runtime.queue.add(("Cluster", body["metadata"]["namespace"], body["metadata"]["name"]))
+    _enqueue_capacity_providers()
+    _enqueue_services(None)
+    memo.workers = [asyncio.create_task(_worker(i)) for i in range(WORKERS)]
+    log.info("ecs-operator started: %d workers", WORKERS)
+
+
+@kopf.on.cleanup()
+async def cleanup(memo: Any, **_: Any) -> None:
+    for task in getattr(memo, "workers", []):
+        task.cancel()
+
+
+async def _worker(index: int) -> None:
+    runtime = rt()
+    while True:
+        key: WorkKey = await runtime.queue.get()
+        metrics.QUEUE_DEPTH.set(len(runtime.queue))
+        started = time.perf_counter()
+        kind = key[0]
+        try:
+            requeue_after = await asyncio.to_thread(reconcile.dispatch, runtime, key)
+        except Exception as exc:  # a reconcile must never take the operator down
+            log.warning(
+                "reconcile %s/%s/%s failed, will retry: %s",
+                *key,
+                exc,
+                exc_info=not isinstance(exc, reconcile.EXPECTED_ERRORS),
+            )
+            metrics.RECONCILES.labels(kind, "error").inc()
+            runtime.queue.done(key, failed=True)
+        else:
+            metrics.RECONCILES.labels(kind, "ok").inc()
+            runtime.queue.done(key, requeue_after=requeue_after)
+        finally:
+            metrics.RECONCILE_SECONDS.labels(kind).observe(time.perf_counter() - started)
+
+
+@kopf.on.probe(id="queue")
+def queue_depth(**_: Any) -> int:
+    return len(rt().queue)

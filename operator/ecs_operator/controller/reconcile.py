@@ -1,0 +1,277 @@
+"""One reconcile per kind: read the store, call the core, write only what differs.
+
+Every write goes through `apply_child`/`write_status`, which first compare with what the store
+already holds, so a reconcile at steady state (or right after a restart) sends nothing.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+from datetime import UTC, datetime
+from typing import Any
+
+from ecs_operator.api import labels
+from ecs_operator.api.names import k8s_name, label_value
+from ecs_operator.controller import metrics, resources
+from ecs_operator.controller.kube import Conflict
+from ecs_operator.controller.resources import Resource
+from ecs_operator.controller.runtime import Runtime
+from ecs_operator.controller.workqueue import WorkKey
+from ecs_operator.core import capacity, cluster, revisions, service_plan, taskdefinition
+from ecs_operator.core.drift import satisfied
+from ecs_operator.core.observed import format_time, pod_state
+
+log = logging.getLogger("ecs_operator")
+EXPECTED_ERRORS: tuple[type[Exception], ...] = (Conflict,)
+
+
+def kind_key(resource: Resource) -> str:
+    return f"{resource.plural}.{resource.group}" if resource.group else resource.plural
+
+
+def service_label(body: Mapping[str, Any]) -> str:
+    return label_value(body["metadata"]["name"])
+
+
+def now_stamp() -> tuple[datetime, str]:
+    now = datetime.now(UTC).replace(microsecond=0)
+    return now, format_time(now)
+
+
+def dispatch(rt: Runtime, key: WorkKey) -> float | None:
+    kind, namespace, name = key
+    if kind == "TaskDefinition":
+        return reconcile_task_definition(rt, namespace, name)
+    if kind == "Service":
+        return reconcile_service(rt, namespace, name)
+    if kind == "CapacityProvider":
+        return reconcile_capacity_provider(rt, name)
+    if kind == "Cluster":
+        return reconcile_cluster(rt, namespace, name)
+    raise ValueError(f"unknown kind {kind}")
+
+
+# ---- writes, each guarded by a comparison with the store ----
+
+
+def status_patch(old: Mapping[str, Any] | None, new: Mapping[str, Any]) -> dict[str, Any] | None:
+    """The merge patch that turns `old` status into `new` (None: nothing to write)."""
+    old = old or {}
+    patch: dict[str, Any] = {k: v for k, v in new.items() if old.get(k) != v}
+    patch.update({k: None for k in old if k not in new})
+    return patch or None
+
+
+def write_status(rt: Runtime, resource: Resource, body: Mapping[str, Any], status: Mapping[str, Any]) -> bool:
+    patch = status_patch(body.get("status"), status)
+    if patch is None:
+        return False
+    meta = body["metadata"]
+    result = rt.kube.patch_status(resource, meta.get("namespace"), meta["name"], patch)
+    metrics.API_WRITES.labels(resource.kind).inc()
+    if result:
+        rt.store.upsert(
+            kind_key(resource), {**result, "apiVersion": resource.api_version, "kind": resource.kind}
+        )
+    return True
+
+
+def apply_child(rt: Runtime, desired: Mapping[str, Any], live: Mapping[str, Any] | None) -> bool:
+    if live is not None and satisfied(desired, live):
+        return False
+    resource = resources.resource_of(dict(desired))
+    result = rt.kube.apply(desired)
+    metrics.API_WRITES.labels(resource.kind).inc()
+    if result:
+        rt.store.upsert(kind_key(resource), result)
+    return True
+
+
+def post_events(rt: Runtime, body: Mapping[str, Any], events: list[tuple[str, str, str]]) -> None:
+    for type_, reason, message in events:
+        rt.kube.event(body, reason=reason, message=message, type_=type_)
+        metrics.API_WRITES.labels("Event").inc()
+
+
+# ---- TaskDefinition ----
+
+
+def reconcile_task_definition(rt: Runtime, namespace: str, name: str) -> float | None:
+    body = rt.store.get(kind_key(resources.TASK_DEFINITION), namespace, name)
+    if body is None:
+        return None
+    existing = revisions.revisions_of(
+        rt.store.all(kind_key(resources.CONTROLLER_REVISION), namespace), body["metadata"]["uid"]
+    )
+    in_use = any(
+        service_plan.references_family(s, name)
+        for s in rt.store.all(kind_key(resources.ECS_SERVICE), namespace)
+    )
+    _, stamp = now_stamp()
+    plan = taskdefinition.plan_task_definition(body, existing, in_use=in_use, now=stamp)
+    if plan.create_revision is not None:
+        created = rt.kube.create(plan.create_revision)
+        metrics.API_WRITES.labels("ControllerRevision").inc()
+        if created:
+            rt.store.upsert(
+                kind_key(resources.CONTROLLER_REVISION),
+                {**created, "apiVersion": "apps/v1", "kind": "ControllerRevision"},
+            )
+    post_events(rt, body, plan.events)
+    write_status(rt, resources.TASK_DEFINITION, body, plan.status)
+    if plan.finalizers is not None:
+        rt.kube.patch_metadata(resources.TASK_DEFINITION, namespace, name, {"finalizers": plan.finalizers})
+        metrics.API_WRITES.labels("TaskDefinition").inc()
+    return None
+
+
+# ---- CapacityProvider ----
+
+
+def reconcile_capacity_provider(rt: Runtime, name: str) -> float | None:
+    body = rt.store.get(kind_key(resources.CAPACITY_PROVIDER), "", name)
+    if body is None:
+        return None
+    pods = [
+        pod_state(p)
+        for p in rt.store.all(kind_key(resources.POD))
+        if (p["metadata"].get("labels") or {}).get(labels.CAPACITY_PROVIDER) == name
+    ]
+    _, stamp = now_stamp()
+    status = capacity.capacity_provider_status(body, rt.store.all(kind_key(resources.NODE)), pods, now=stamp)
+    spec = body.get("spec") or {}
+    ecs_name = spec.get("name") or name
+    ctype = spec.get("capacityType", "")
+    metrics.CAPACITY_PROVIDER_RESERVATION.labels(ecs_name, ctype).set(status["capacityProviderReservation"])
+    metrics.CAPACITY_PROVIDER_NODES.labels(ecs_name, ctype, "true").set(status["readyNodes"])
+    metrics.CAPACITY_PROVIDER_NODES.labels(ecs_name, ctype, "false").set(
+        status["nodes"] - status["readyNodes"]
+    )
+    write_status(rt, resources.CAPACITY_PROVIDER, body, status)
+    return None
+
+
+# ---- Cluster ----
+
+
+def providers_by_name(rt: Runtime) -> dict[str, Mapping[str, Any]]:
+    return {
+        body["metadata"]["name"]: body.get("spec") or {}
+        for body in rt.store.all(kind_key(resources.CAPACITY_PROVIDER))
+    }
+
+
+def reconcile_cluster(rt: Runtime, namespace: str, name: str) -> float | None:
+    body = rt.store.get(kind_key(resources.ECS_CLUSTER), namespace, name)
+    if body is None:
+        return None
+    running = sum(
+        1
+        for p in rt.store.all(kind_key(resources.POD), namespace)
+        if (p.get("status") or {}).get("phase") == "Running" and not p["metadata"].get("deletionTimestamp")
+    )
+    services = len(rt.store.all(kind_key(resources.ECS_SERVICE), namespace))
+    _, stamp = now_stamp()
+    status = cluster.cluster_status(
+        body, providers_by_name(rt), running_tasks=running, active_services=services, now=stamp
+    )
+    write_status(rt, resources.ECS_CLUSTER, body, status)
+    return None
+
+
+# ---- Service ----
+
+CHILD_KINDS = (
+    resources.DEPLOYMENT,
+    resources.DAEMON_SET,
+    resources.SERVICE,
+    resources.POD_DISRUPTION_BUDGET,
+    resources.SERVICE_ACCOUNT,
+)
+
+
+def _family_catalog(rt: Runtime, namespace: str) -> dict[str, service_plan.Family]:
+    revs = rt.store.all(kind_key(resources.CONTROLLER_REVISION), namespace)
+    catalog = {}
+    for td in rt.store.all(kind_key(resources.TASK_DEFINITION), namespace):
+        meta = td["metadata"]
+        catalog[meta["name"]] = service_plan.Family(
+            object_name=meta["name"],
+            inactive=bool(meta.get("deletionTimestamp")),
+            revisions={r.number: r.spec for r in revisions.revisions_of(revs, meta["uid"])},
+        )
+    return catalog
+
+
+def reconcile_service(rt: Runtime, namespace: str, name: str) -> float | None:
+    body = rt.store.get(kind_key(resources.ECS_SERVICE), namespace, name)
+    if body is None:
+        metrics.forget_service(namespace, name)
+        return None
+    if body["metadata"].get("deletionTimestamp"):
+        return None  # owner references let the garbage collector remove the children
+    label = service_label(body)
+    children = {
+        (resource.kind, child["metadata"]["name"]): child
+        for resource in CHILD_KINDS
+        for child in rt.store.of_service(kind_key(resource), namespace, label)
+        if any(
+            o.get("uid") == body["metadata"]["uid"] for o in child["metadata"].get("ownerReferences") or []
+        )
+    }
+    pods = [pod_state(p) for p in rt.store.of_service(kind_key(resources.POD), namespace, label)]
+    clusters = rt.store.all(kind_key(resources.ECS_CLUSTER), namespace)
+    cluster_body = cluster.cluster_of(clusters)
+    now, _ = now_stamp()
+    plan = service_plan.plan_service(
+        service_plan.ServiceInputs(
+            service=body,
+            families=_family_catalog(rt, namespace),
+            providers=providers_by_name(rt),
+            cluster_spec=(cluster_body or {}).get("spec") if cluster_body else None,
+            pods=pods,
+            children=list(children.values()),
+            nodes=rt.store.all(kind_key(resources.NODE)),
+            now=now,
+        )
+    )
+    conflicts = []
+    for desired in plan.apply:
+        key = (desired["kind"], desired["metadata"]["name"])
+        live = children.get(key)
+        if live is None and _exists_unowned(rt, desired):
+            conflicts.append(f"{desired['kind']} {desired['metadata']['name']}")
+            continue
+        apply_child(rt, desired, live)
+    for kind, child_name in plan.delete:
+        live = children.get((kind, child_name))
+        if live is not None:
+            resource = resources.BY_API_VERSION_AND_KIND[(live["apiVersion"], live["kind"])]
+            rt.kube.delete(resource, namespace, child_name, uid=live["metadata"]["uid"])
+            metrics.API_WRITES.labels(kind).inc()
+    status = plan.status
+    if conflicts:
+        status = service_plan.with_ownership_conflict(status, conflicts, body)
+    post_events(rt, body, plan.k8s_events(conflicts))
+    write_status(rt, resources.ECS_SERVICE, body, status)
+    for provider in status.get("providers") or []:
+        for state in ("desired", "running", "pending", "unplaced"):
+            metrics.SERVICE_TASKS.labels(namespace, name, provider["capacityProvider"], state).set(
+                provider.get(f"{state}Count", 0)
+            )
+    return plan.requeue_after
+
+
+def _exists_unowned(rt: Runtime, desired: Mapping[str, Any]) -> bool:
+    """A child name taken by an object we don't own: never overwrite it (sample-controller's rule)."""
+    resource = resources.resource_of(dict(desired))
+    live = rt.kube.get(resource, desired["metadata"]["namespace"], desired["metadata"]["name"])
+    if live is None:
+        return False
+    owner_uid = desired["metadata"]["ownerReferences"][0]["uid"]
+    return not any(o.get("uid") == owner_uid for o in live["metadata"].get("ownerReferences") or [])
+
+
+def family_of(reference: str) -> str:
+    return k8s_name(revisions.parse_reference(reference)[0])

@@ -1,0 +1,565 @@
+"""One reconcile of an ECS Service, decided in pure code: children to apply, children to delete,
+the status to write and the events to post.
+
+Level-based: the inputs are the Service (with the status written last time, which carries the
+ECS deployments and the circuit breaker's counts), the task definition families, capacity
+providers, the namespace's Cluster, and the observed pods, children and nodes. Nothing here reads
+the clock or the cluster.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from ecs_operator import API_GROUP
+from ecs_operator.api.names import child_name, k8s_name
+from ecs_operator.api.service import ServiceSpec
+from ecs_operator.core import children as build
+from ecs_operator.core import deployments, events, fallback, placement, rollout
+from ecs_operator.core.capacity import node_in_pool, node_ready
+from ecs_operator.core.conditions import condition, merge_conditions
+from ecs_operator.core.observed import Counts, PodState, format_time
+from ecs_operator.core.podspec import TaskDefinitionError
+from ecs_operator.core.revisions import parse_reference, task_definition_ref
+from ecs_operator.core.scheduling import PlacementError
+from ecs_operator.core.strategy import effective_strategy
+from ecs_operator.core.validation import InvalidSpec, parse
+
+STATUS_EVENTS = 20  # the newest ECS events kept in status (all of them go out as Kubernetes Events)
+# ECS starts a new deployment when one of these changes (ref §2.3); desiredCount, the strategy and
+# deploymentConfiguration do not.
+DEPLOYMENT_FIELDS = (
+    "networkConfiguration",
+    "loadBalancers",
+    "serviceRegistries",
+    "platformVersion",
+    "serviceConnectConfiguration",
+    "volumeConfigurations",
+    "vpcLatticeConfigurations",
+    "forceNewDeployment",
+)
+# `kubectl annotate ecsservice web ecs-operator.dev/force-new-deployment=$(date +%s)`: the declarative
+# form of UpdateService --force-new-deployment.
+FORCE_NEW_DEPLOYMENT_ANNOTATION = f"{API_GROUP}/force-new-deployment"
+
+
+@dataclass(frozen=True)
+class Family:
+    """A TaskDefinition object as the Service sees it."""
+
+    object_name: str
+    inactive: bool
+    revisions: Mapping[int, Mapping[str, Any]]  # number -> registered spec
+
+    @property
+    def latest(self) -> int | None:
+        return max(self.revisions) if self.revisions else None
+
+
+@dataclass(frozen=True)
+class ServiceInputs:
+    service: Mapping[str, Any]
+    families: Mapping[str, Family]  # by Kubernetes object name
+    providers: Mapping[str, Mapping[str, Any]]  # by Kubernetes object name -> CapacityProvider spec
+    cluster_spec: Mapping[str, Any] | None
+    pods: Sequence[PodState]
+    children: Sequence[Mapping[str, Any]]
+    nodes: Sequence[Mapping[str, Any]]
+    now: datetime
+
+
+@dataclass(frozen=True)
+class ServicePlan:
+    apply: list[dict[str, Any]]
+    delete: list[tuple[str, str]]  # (kind, name)
+    status: dict[str, Any]
+    events: list[tuple[str, str, str]] = field(default_factory=list)  # (type, reason, message)
+    requeue_after: float | None = None
+
+    def k8s_events(self, conflicts: Sequence[str] = ()) -> list[tuple[str, str, str]]:
+        out = list(self.events)
+        if conflicts:
+            out.append(
+                (
+                    "Warning",
+                    "ErrResourceExists",
+                    f"not managed by this Service, left untouched: {', '.join(conflicts)}",
+                )
+            )
+        return out
+
+
+class ServiceProblem(Exception):
+    """A reason the Service cannot be reconciled as asked; children stay as they are."""
+
+    def __init__(self, reason: str, message: str) -> None:
+        super().__init__(message)
+        self.reason = reason
+        self.message = message
+
+
+def references_family(service: Mapping[str, Any], family_object: str) -> bool:
+    reference = (service.get("spec") or {}).get("taskDefinition")
+    if not reference:
+        return False
+    try:
+        return k8s_name(parse_reference(reference)[0]) == family_object
+    except ValueError:
+        return False
+
+
+def _camel(rule: str) -> str:
+    return "".join(part.capitalize() for part in re.split(r"[-_ ]", rule))
+
+
+def _fingerprint(spec: Mapping[str, Any], target: str, meta: Mapping[str, Any]) -> str:
+    relevant = {k: spec.get(k) for k in DEPLOYMENT_FIELDS if spec.get(k) is not None}
+    relevant["taskDefinition"] = target
+    force = (meta.get("annotations") or {}).get(FORCE_NEW_DEPLOYMENT_ANNOTATION)
+    if force:
+        relevant["forceNewDeploymentAnnotation"] = force
+    return hashlib.sha256(json.dumps(relevant, sort_keys=True).encode()).hexdigest()[:16]
+
+
+def resolve_task_definition(
+    reference: str, families: Mapping[str, Family], serving: set[str]
+) -> tuple[str, Mapping[str, Any]]:
+    """`family` -> the latest ACTIVE revision; `family:N` -> that revision. INACTIVE families serve
+    only the revisions the Service already runs (ECS: running services keep their tasks)."""
+    try:
+        family_name, number = parse_reference(reference)
+    except ValueError as exc:
+        raise ServiceProblem("InvalidTaskDefinition", str(exc)) from exc
+    family = families.get(k8s_name(family_name))
+    if family is None:
+        raise ServiceProblem(
+            "TaskDefinitionNotFound", f"task definition family {family_name} does not exist in this namespace"
+        )
+    if number is None:
+        number = family.latest
+        if number is None:
+            raise ServiceProblem(
+                "TaskDefinitionNotRegistered", f"task definition {family_name} has no registered revision yet"
+            )
+    spec = family.revisions.get(number)
+    if spec is None:
+        raise ServiceProblem(
+            "TaskDefinitionRevisionNotFound", f"task definition {family_name}:{number} does not exist"
+        )
+    ref = task_definition_ref(spec.get("family", family_name), number)
+    if family.inactive and ref not in serving:
+        raise ServiceProblem(
+            "TaskDefinitionInactive", f"task definition {ref} is INACTIVE: no new deployment may use it"
+        )
+    return ref, spec
+
+
+def _lookup_revision(ref: str, families: Mapping[str, Family]) -> Mapping[str, Any] | None:
+    family_name, number = parse_reference(ref)
+    family = families.get(k8s_name(family_name))
+    return family.revisions.get(number) if family and number is not None else None
+
+
+def _daemon_targets(
+    strategy: Sequence[Mapping[str, Any]],
+    providers: Mapping[str, Mapping[str, Any]],
+    nodes: Sequence[Mapping[str, Any]],
+) -> dict[str, int]:
+    """DAEMON: one task per ready node of each provider's pool."""
+    return {
+        item["capacityProvider"]: sum(
+            1 for n in nodes if node_in_pool(providers[item["k8sName"]], n) and node_ready(n)
+        )
+        for item in strategy
+    }
+
+
+def _live_template(child: Mapping[str, Any] | None) -> dict[str, Any] | None:
+    if not child:
+        return None
+    return (child.get("spec") or {}).get("template")
+
+
+def plan_service(inputs: ServiceInputs) -> ServicePlan:
+    body = inputs.service
+    meta = body["metadata"]
+    previous = body.get("status") or {}
+    generation = meta.get("generation")
+    try:
+        return _plan(inputs)
+    except (ServiceProblem, InvalidSpec, placement.StrategyError, TaskDefinitionError, PlacementError) as exc:
+        if isinstance(exc, ServiceProblem):
+            reason, message = exc.reason, exc.message
+        elif isinstance(exc, placement.StrategyError):
+            reason, message = _camel(exc.rule), str(exc)
+        elif isinstance(exc, InvalidSpec):
+            reason, message = "InvalidSpec", str(exc)
+        else:
+            reason, message = type(exc).__name__.removesuffix("Error") or "Invalid", str(exc)
+        status = {k: v for k, v in previous.items() if k not in ("conditions", "observedGeneration")}
+        status["observedGeneration"] = generation
+        status["conditions"] = merge_conditions(
+            previous.get("conditions"),
+            [
+                condition(
+                    "Ready", False, reason, f"{message}; running tasks are left as they are", generation
+                ),
+                condition("Progressing", False, reason, message, generation),
+            ],
+            format_time(inputs.now),
+        )
+        was = next((c for c in previous.get("conditions") or [] if c.get("type") == "Ready"), None)
+        evts = (
+            []
+            if was and was.get("reason") == reason and was.get("message", "").startswith(message)
+            else [("Warning", reason, message)]
+        )
+        return ServicePlan(apply=[], delete=[], status=status, events=evts, requeue_after=None)
+
+
+def _plan(inputs: ServiceInputs) -> ServicePlan:
+    body, now = inputs.service, inputs.now
+    meta = body["metadata"]
+    previous = body.get("status") or {}
+    spec_model = parse(ServiceSpec, body.get("spec") or {})
+    spec = spec_model.to_ecs()
+    ecs_name = spec_model.effective_service_name(meta["name"])
+    daemon = spec.get("schedulingStrategy") == "DAEMON"
+
+    strategy = effective_strategy(spec, inputs.cluster_spec, inputs.providers)
+    k8s_of = {item["capacityProvider"]: item["k8sName"] for item in strategy}
+    serving_now = {d.get("taskDefinition") for d in previous.get("deployments") or []}
+    target_ref, _ = resolve_task_definition(
+        spec["taskDefinition"], inputs.families, {s for s in serving_now if s}
+    )
+
+    if daemon:
+        targets = _daemon_targets(strategy, inputs.providers, inputs.nodes)
+        desired = sum(targets.values())
+    else:
+        desired = spec.get("desiredCount", 0)
+        targets = placement.split(strategy, desired)
+
+    by_provider: dict[str, list[PodState]] = {}
+    for pod in inputs.pods:
+        by_provider.setdefault(pod.provider or "", []).append(pod)
+
+    # Opt-in spot fallback: unplaceable replicas move to a fallback provider and back.
+    fallback_plan = (
+        fallback.plan_fallback(
+            targets=targets,
+            policy=spec.get("capacityProviderFallback") or [],
+            previous_state=previous.get("fallback"),
+            observed={
+                ecs: Counts.of(by_provider.get(k8s_of.get(ecs, k8s_name(ecs)), []))
+                for ecs in {
+                    *targets,
+                    *(f["fallbackCapacityProvider"] for f in spec.get("capacityProviderFallback") or []),
+                }
+            },
+            unplaced_since=_unplaced_since(by_provider, k8s_of),
+            service_name=ecs_name,
+            now=now,
+        )
+        if spec.get("capacityProviderFallback") and not daemon
+        else None
+    )
+    if fallback_plan is not None:
+        targets = dict(fallback_plan.targets)
+        for ecs in targets:
+            if ecs not in k8s_of:
+                k8s_of[ecs] = k8s_name(ecs)
+                if k8s_of[ecs] not in inputs.providers:
+                    raise ServiceProblem(
+                        "UnknownFallbackProvider",
+                        f"capacityProviderFallback names {ecs}, which does not exist",
+                    )
+
+    # ECS deployments: which revision the children serve now (rollbacks included).
+    decision = deployments.reconcile_deployments(
+        previous.get("deployments") or [],
+        tracking=previous.get("deploymentTracking"),
+        service_name=ecs_name,
+        # Not the uid: deployment ids (and so pod labels) must be the same in `render` and live.
+        service_uid=f"{meta['namespace']}/{meta['name']}",
+        target_task_definition=target_ref,
+        spec_fingerprint=_fingerprint(spec, target_ref, meta),
+        pods=inputs.pods,
+        breaker_config=((spec.get("deploymentConfiguration") or {}).get("deploymentCircuitBreaker")),
+        desired_count=desired,
+        grace_seconds=spec.get("healthCheckGracePeriodSeconds") or 0,
+        now=now,
+    )
+    serving_spec = _lookup_revision(decision.serving_task_definition, inputs.families)
+    if serving_spec is None:
+        raise ServiceProblem(
+            "TaskDefinitionRevisionNotFound",
+            f"task definition {decision.serving_task_definition} no longer exists",
+        )
+    serving = build.ServingRevision(
+        decision.serving_task_definition, serving_spec, decision.serving_deployment_id
+    )
+    parts = build.pod_template_parts(body, spec, serving)
+
+    live = {(c["kind"], c["metadata"]["name"]): c for c in inputs.children}
+    workload_kind = "DaemonSet" if daemon else "Deployment"
+    child_of = {ecs: child_name(meta["name"], k8s_of[ecs]) for ecs in targets}
+
+    new_labels = build.template_labels(body, serving)
+    rolling = [
+        ecs for ecs in targets if not _template_matches(live.get((workload_kind, child_of[ecs])), new_labels)
+    ]
+    config = spec.get("deploymentConfiguration") or {}
+    plan_rollout = rollout.rolling_update(
+        desired,
+        targets,
+        config.get("minimumHealthyPercent"),
+        config.get("maximumPercent"),
+        daemon,
+        rolling=rolling,
+        service_name=ecs_name,
+    )
+
+    apply: list[dict[str, Any]] = []
+    for ecs, replicas in targets.items():
+        k8s = k8s_of[ecs]
+        child_plan = plan_rollout.children[ecs]
+        provider = build.ProviderChild(
+            ecs, k8s, inputs.providers[k8s], replicas, child_plan.max_surge, child_plan.max_unavailable
+        )
+        obj = build.workload(body, parts, provider, serving, daemon=daemon)
+        held = _live_template(live.get((workload_kind, child_of[ecs])))
+        if (plan_rollout.blocked or child_plan.hold) and held is not None:
+            obj["spec"]["template"] = held  # no budget to start or stop: keep what runs
+            if not daemon and not plan_rollout.blocked:
+                obj["spec"]["strategy"]["rollingUpdate"] = {"maxSurge": 1, "maxUnavailable": 0}
+        if plan_rollout.blocked and not daemon:
+            obj["spec"].pop("strategy")
+        if decision.paused and not daemon:
+            obj["spec"]["paused"] = True  # a FAILED deployment with nothing to roll back to launches nothing
+        apply.append(obj)
+
+    svc = build.core_service(body, parts.ports)
+    if svc:
+        apply.append(svc)
+    if not daemon:
+        pdb = rollout.pdb_spec(
+            build.service_labels(meta["name"]), desired, config.get("minimumHealthyPercent", 100)
+        )
+        if pdb:
+            apply.append(build.disruption_budget(body, pdb))
+    account = build.service_account(body, parts.service_account)
+    if account:
+        apply.append(account)
+
+    # Children that left the plan: removed once the remaining children are up (no task lost).
+    wanted = {(o["kind"], o["metadata"]["name"]) for o in apply}
+    counts_all = Counts.of(p for p in inputs.pods if (p.provider or "") in {k8s_of[e] for e in targets})
+    replacements_up = counts_all.ready >= desired
+    delete = [
+        key
+        for key in live
+        if key not in wanted and (key[0] not in ("Deployment", "DaemonSet") or replacements_up)
+    ]
+
+    status, evts, requeue = _status(
+        inputs,
+        ecs_name,
+        spec,
+        targets,
+        k8s_of,
+        by_provider,
+        decision,
+        plan_rollout,
+        parts,
+        fallback_plan,
+        desired,
+    )
+    return ServicePlan(apply=apply, delete=delete, status=status, events=evts, requeue_after=requeue)
+
+
+def _template_matches(child: Mapping[str, Any] | None, new_labels: Mapping[str, str]) -> bool:
+    template = _live_template(child)
+    if template is None:
+        return False
+    live_labels = (template.get("metadata") or {}).get("labels") or {}
+    return all(live_labels.get(k) == v for k, v in new_labels.items())
+
+
+def _unplaced_since(
+    by_provider: Mapping[str, Sequence[PodState]], k8s_of: Mapping[str, str]
+) -> dict[str, datetime | None]:
+    out: dict[str, datetime | None] = {}
+    for ecs, k8s in k8s_of.items():
+        moments = [
+            p.unschedulable_since or p.created_at
+            for p in by_provider.get(k8s, [])
+            if p.unplaced and not p.deleting
+        ]
+        out[ecs] = min((m for m in moments if m is not None), default=None)
+    return out
+
+
+def _status(
+    inputs: ServiceInputs,
+    ecs_name: str,
+    spec: Mapping[str, Any],
+    targets: Mapping[str, int],
+    k8s_of: Mapping[str, str],
+    by_provider: Mapping[str, Sequence[PodState]],
+    decision: Any,
+    plan_rollout: rollout.RolloutPlan,
+    parts: build.PodTemplateParts,
+    fallback_plan: Any,
+    desired: int,
+) -> tuple[dict[str, Any], list[tuple[str, str, str]], float | None]:
+    body, now = inputs.service, inputs.now
+    meta = body["metadata"]
+    previous = body.get("status") or {}
+    generation = meta.get("generation")
+    stamp = format_time(now)
+
+    providers = []
+    unplaced_total = 0
+    for ecs, replicas in targets.items():
+        counts = Counts.of(p for p in by_provider.get(k8s_of[ecs], []))
+        unplaced_total += counts.unplaced
+        entry: dict[str, Any] = {
+            "capacityProvider": ecs,
+            "desiredCount": replicas,
+            "runningCount": counts.running,
+            "pendingCount": counts.pending,
+            "unplacedCount": counts.unplaced,
+        }
+        origin = fallback_plan.fallback_from.get(ecs) if fallback_plan is not None else None
+        if origin:
+            entry["fallbackFrom"] = origin
+        providers.append(entry)
+    total = Counts.of(inputs.pods)
+    primary = next((d for d in decision.deployments if d.get("status") == "PRIMARY"), {})
+
+    ecs_messages: list[str] = list(decision.events)
+    if fallback_plan is not None:
+        ecs_messages += list(fallback_plan.events)
+    if plan_rollout.blocked and plan_rollout.message:
+        ecs_messages.append(plan_rollout.message)
+    if unplaced_total:
+        reasons = sorted(
+            {p.unschedulable_message for p in inputs.pods if p.unplaced and p.unschedulable_message}
+        )
+        ecs_messages.append(events.unable_to_place(ecs_name, reasons[0] if reasons else "no capacity"))
+    steady = decision.steady and total.unplaced == 0 and not plan_rollout.blocked
+    if steady:
+        ecs_messages.append(events.steady_state(ecs_name))
+
+    status_events = list(previous.get("events") or [])
+    k8s_events: list[tuple[str, str, str]] = []
+    for message in ecs_messages:
+        if events.should_emit(status_events, message, now):
+            status_events = events.append_event(status_events, message, now, STATUS_EVENTS)
+            warning = "unable" in message or "failed" in message or "circuit breaker" in message
+            k8s_events.append(("Warning" if warning else "Normal", _event_reason(message), message))
+
+    if plan_rollout.blocked:
+        ready = condition(
+            "Ready", False, "DeploymentConfigurationBlocked", plan_rollout.message or "", generation
+        )
+    elif primary.get("rolloutState") == "FAILED":
+        ready = condition(
+            "Ready", False, "DeploymentFailed", primary.get("rolloutStateReason", ""), generation
+        )
+    elif unplaced_total:
+        ready = condition(
+            "Ready",
+            False,
+            "TasksUnplaced",
+            f"{unplaced_total} tasks could not be placed on their capacity providers",
+            generation,
+        )
+    elif steady:
+        ready = condition(
+            "Ready", True, "SteadyState", f"service {ecs_name} has reached a steady state.", generation
+        )
+    else:
+        ready = condition(
+            "Ready",
+            False,
+            "TasksStarting",
+            f"{total.running} of {desired} tasks running, {total.ready} ready",
+            generation,
+        )
+    in_progress = primary.get("rolloutState") == "IN_PROGRESS" or len(decision.deployments) > 1
+    progressing = condition(
+        "Progressing",
+        in_progress,
+        "DeploymentInProgress"
+        if in_progress
+        else ("DeploymentFailed" if primary.get("rolloutState") == "FAILED" else "DeploymentComplete"),
+        primary.get("rolloutStateReason", ""),
+        generation,
+    )
+
+    status: dict[str, Any] = {
+        "observedGeneration": generation,
+        "desiredCount": desired,
+        "runningCount": total.running,
+        "pendingCount": total.pending,
+        "selector": build.selector_string(meta["name"]),
+        "taskDefinition": primary.get("taskDefinition"),
+        "rolloutState": primary.get("rolloutState"),
+        "providers": providers,
+        "deployments": list(decision.deployments),
+        "events": status_events,
+        "conditions": merge_conditions(previous.get("conditions"), [ready, progressing], stamp),
+        "ignoredFields": [*parts.ignored, *parts.unsupported],
+    }
+    if decision.tracking:
+        status["deploymentTracking"] = decision.tracking
+    if fallback_plan is not None and fallback_plan.state:
+        status["fallback"] = fallback_plan.state
+    # While a deployment is in progress, time matters (grace periods, breaker): look again soon.
+    requeue = 5.0 if any(d.get("rolloutState") == "IN_PROGRESS" for d in decision.deployments) else None
+    if fallback_plan is not None and fallback_plan.requeue_after is not None:
+        requeue = min(x for x in (requeue, fallback_plan.requeue_after) if x is not None)
+    return status, k8s_events, requeue
+
+
+def _event_reason(message: str) -> str:
+    for needle, reason in (
+        ("steady state", "SteadyState"),
+        ("unable to place", "UnableToPlace"),
+        ("circuit breaker", "CircuitBreaker"),
+        ("rolling back", "RollingBack"),
+        ("unable to stop or start", "DeploymentConfigurationBlocked"),
+        ("completed", "DeploymentCompleted"),
+        ("fall", "CapacityProviderFallback"),
+    ):
+        if needle in message:
+            return reason
+    return "ServiceEvent"
+
+
+def with_ownership_conflict(
+    status: Mapping[str, Any], conflicts: Sequence[str], body: Mapping[str, Any]
+) -> dict[str, Any]:
+    generation = body["metadata"].get("generation")
+    out = dict(status)
+    message = f"objects exist that this Service does not own, left untouched: {', '.join(conflicts)}"
+    conds = [c for c in out.get("conditions") or [] if c.get("type") != "Ready"]
+    ready = condition("Ready", False, "ErrResourceExists", message, generation)
+    previous = next(
+        (c for c in (body.get("status") or {}).get("conditions") or [] if c.get("type") == "Ready"), None
+    )
+    ready["lastTransitionTime"] = (
+        previous.get("lastTransitionTime")
+        if previous and previous.get("status") == "False"
+        else next((c.get("lastTransitionTime") for c in conds), None)
+    )
+    out["conditions"] = [ready, *conds]
+    return out
