@@ -20,6 +20,15 @@ say() { printf '[build-control-plane +%4ss] %s\n' "$(( $(date +%s) - START ))" "
 
 if [[ "${1:-}" == "--print-bin-dir" ]]; then echo "$BIN"; exit 0; fi
 
+# One build at a time, and no "cached" answer while a build is still writing binaries: parallel test
+# sessions may all find them missing; whoever waits reuses what the first one built.
+mkdir -p "$CACHE"
+exec 9>"$CACHE/build.lock"
+if ! flock -n 9; then
+  say "another build is running; waiting for it"
+  flock 9
+fi
+
 want=(etcd kube-apiserver kube-controller-manager kube-scheduler kwok)
 missing=()
 for b in "${want[@]}"; do [[ -x "$BIN/$b" ]] || missing+=("$b"); done
@@ -27,6 +36,7 @@ if [[ ${#missing[@]} -eq 0 ]]; then say "cached: $BIN"; echo "$BIN"; exit 0; fi
 
 command -v go >/dev/null || { echo "go toolchain not found; install Go >= 1.26" >&2; exit 1; }
 mkdir -p "$BIN" "$WORK"
+
 export CGO_ENABLED=0 GOFLAGS="${GOFLAGS:--buildvcs=false}"
 
 # Print a progress line every 30 s while a long step runs.

@@ -86,6 +86,8 @@ def controller_manager_args(bin_dir: Path, layout: Layout, ports: Ports) -> list
         f"--cert-dir={layout.pki_dir / 'controller-manager'}",
         "--leader-elect=false",
         "--controllers=*",
+        "--kube-api-qps=200",  # the default 20/s throttles ReplicaSets creating pods in benchmarks
+        "--kube-api-burst=400",
         "--use-service-account-credentials=true",
         f"--service-account-private-key-file={layout.service_account_key}",
         f"--root-ca-file={layout.ca_cert}",
