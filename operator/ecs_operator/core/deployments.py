@@ -116,7 +116,11 @@ def _new_entry(
 
 def _at_steady_state(primary_id: str, counts: Counts, pods: Sequence[PodState], desired: int) -> bool:
     label = deployment_label(primary_id)
-    others_left = any(p.deployment_id not in (label, primary_id) for p in pods)
+    # Failed pods linger until garbage-collected; they are stopped tasks, not tasks left to replace.
+    others_left = any(
+        p.deployment_id not in (label, primary_id) and not p.failed and p.phase in ("Running", "Pending", "")
+        for p in pods
+    )
     return (
         counts.running == desired
         and counts.ready == desired

@@ -2,6 +2,8 @@ from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from ecs_operator.core import circuit_breaker
 from ecs_operator.core.circuit_breaker import BreakerState, evaluate, threshold
@@ -180,3 +182,32 @@ def test_bookkeeping_round_trips_through_status():
     stored, state = look(None, [pod("a", failures=1), pod("b", ready=True)])
     assert BreakerState.from_dict(stored) == state
     assert BreakerState.from_dict(None) is None
+
+
+pod_sets = st.lists(st.tuples(st.booleans(), st.integers(0, 5), st.booleans()), max_size=8).map(
+    lambda specs: [
+        pod(f"p{i}", ready=ready, failures=failures, started=START if started else None)
+        for i, (ready, failures, started) in enumerate(specs)
+    ]
+)
+
+
+@given(pod_sets, st.booleans())
+def test_looking_again_at_the_same_pods_counts_nothing_new(pods, reset):
+    config = {**ON, "resetOnHealthyTask": reset, "thresholdConfiguration": {"type": "COUNT", "value": 1000}}
+    at = START + timedelta(hours=1)
+    stored, first = look(None, pods, config=config, at=at)
+    _, second = look(stored, pods, config=config, at=at + timedelta(minutes=1))
+    assert (second.failure_count, second.failed_tasks) == (first.failure_count, first.failed_tasks)
+    assert first.failure_count <= first.failed_tasks
+
+
+@given(pod_sets, st.integers(1, 4))
+def test_new_deaths_add_exactly_their_number(pods, deaths):
+    config = {**ON, "resetOnHealthyTask": False, "thresholdConfiguration": {"type": "COUNT", "value": 1000}}
+    at = START + timedelta(hours=1)
+    stored, first = look(None, pods, config=config, at=at)
+    crashed = [*pods, pod("new", failures=deaths)]
+    _, second = look(stored, crashed, config=config, at=at)
+    assert second.failed_tasks == first.failed_tasks + deaths
+    assert second.failure_count == first.failure_count + deaths

@@ -297,3 +297,26 @@ def test_pods_without_the_primary_label_keep_it_in_progress():
     stray = replace(pod("z", d1), deployment_id=None)
     service.reconcile("web:1", [pod("a", d1), pod("b", d1), stray])
     assert service.primary()["rolloutState"] == "IN_PROGRESS"
+
+
+def test_a_lingering_failed_pod_of_an_old_deployment_does_not_block_completion():
+    service = Service()
+    d1 = completed_d1(service)
+    d2 = service.reconcile("web:2", [pod("a", d1), pod("b", d1)]).serving_deployment_id
+    dead_old = replace(pod("a", d1, ready=False), phase="Failed", failed=True)
+    service.reconcile("web:2", [dead_old, pod("c", d2, revision="web:2"), pod("d", d2, revision="web:2")])
+    assert service.primary()["rolloutState"] == "COMPLETED"
+    assert [d["id"] for d in service.deployments] == [d2]
+
+
+def test_an_identical_second_look_mid_rollout_changes_nothing():
+    service = Service()
+    d1 = completed_d1(service)
+    d2 = service.reconcile("web:2", [pod("a", d1), pod("b", d1)]).serving_deployment_id
+    observed = [pod("a", d1), pod("b", d1), pod("c", d2, ready=False, failures=1, revision="web:2")]
+    service.reconcile("web:2", observed)
+    before, tracking = [dict(d) for d in service.deployments], dict(service.tracking)
+    decision = service.reconcile("web:2", observed)
+    assert decision.deployments == before
+    assert decision.tracking == tracking
+    assert decision.events == []
