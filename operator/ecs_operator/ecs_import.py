@@ -6,7 +6,8 @@ Accepted shapes (detected, not declared):
   `tags` become `spec.tags`);
 - a bare containerDefinitions array (Terraform `container_definitions`) or one container-definition
   object: both need a family (`family=`);
-- CreateService input, also partial (ecspresso style: no serviceName and/or no taskDefinition);
+- CreateService input, also partial (ecspresso style: no serviceName and/or no taskDefinition), and
+  UpdateService input (its `service` becomes `serviceName`; an ARN's last segment must then be a name);
 - DescribeServices output (`{"services": [...]}`), one Service per entry.
 
 Rules, so that nothing is dropped silently:
@@ -75,7 +76,7 @@ SERVICE_RESPONSE_ONLY = frozenset(
         "currentServiceRevisions",
     }
 )
-SERVICE_KEYS = frozenset(ServiceSpec.model_fields) | {"cluster"}
+SERVICE_KEYS = frozenset(ServiceSpec.model_fields) | {"cluster", "service"}
 CONTAINER_ONLY_KEYS = frozenset(
     {"image", "essential", "portMappings", "environment", "command", "entryPoint"}
 )
@@ -310,6 +311,9 @@ def convert_service(
     _drop_response_only(source, document, SERVICE_RESPONSE_ONLY, warn)
     namespace = _namespace(source, document, options)
     body = document.body
+    if "service" in body and "serviceName" not in body:  # UpdateService input names the service `service`
+        body["serviceName"] = body.pop("service")
+        warn(f"{source}: {document.location(('service',))}: UpdateService `service` imported as serviceName")
     if options.service_name:
         body["serviceName"] = options.service_name
     elif "serviceName" not in body:

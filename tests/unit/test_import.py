@@ -387,3 +387,23 @@ def test_cli_exits_2_naming_file_and_path_on_invalid_input() -> None:
 
 def test_cli_exits_2_on_a_missing_file() -> None:
     assert run_cli("does-not-exist.json").returncode == 2
+
+
+def test_update_service_input_names_the_service_by_its_service_key() -> None:
+    text = json.dumps(
+        {
+            "cluster": "prod",
+            "service": "web",
+            "taskDefinition": "web:4",
+            "desiredCount": 3,
+            "forceNewDeployment": True,
+        }
+    )
+    resource = import_sources([("update.json", text)]).resources[0]
+    assert resource["metadata"] == {"name": "web", "namespace": "prod"}
+    assert resource["spec"] == {
+        "serviceName": "web",
+        "taskDefinition": "web:4",
+        "desiredCount": 3,
+        "forceNewDeployment": True,
+    }
