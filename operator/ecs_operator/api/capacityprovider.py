@@ -70,6 +70,8 @@ class AutoScalingGroupProvider(EcsModel):
 
 
 class CapacityProviderSpec(EcsModel):
+    """A node pool (nodeSelector, tolerations, affinity) standing for an ECS capacity provider."""
+
     name: EcsName | None = None  # defaults to metadata.name
     capacityType: Literal["on-demand", "spot"]
     nodeSelector: LabelMap | None = None

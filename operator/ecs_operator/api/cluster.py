@@ -28,6 +28,8 @@ class ClusterSetting(EcsModel):
 
 
 class ClusterSpec(EcsModel):
+    """The namespace's capacity providers and default strategy (PutClusterCapacityProviders)."""
+
     clusterName: EcsName | None = None  # defaults to the namespace
     capacityProviders: Annotated[list[EcsName], Field(max_length=100)] | None = None
     defaultCapacityProviderStrategy: CapacityProviderStrategy | None = None

@@ -206,6 +206,8 @@ class CapacityProviderFallback(EcsModel):
 
 
 class ServiceSpec(EcsModel):
+    """The ECS CreateService input (the namespace is the cluster), plus capacityProviderFallback."""
+
     serviceName: EcsName | None = None  # defaults to metadata.name
     taskDefinition: Annotated[str, Field(pattern=TASK_DEFINITION_REF_PATTERN, max_length=266)] | None = None
     availabilityZoneRebalancing: Literal["ENABLED", "DISABLED"] | None = None

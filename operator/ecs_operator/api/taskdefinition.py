@@ -176,7 +176,7 @@ class FirelensConfiguration(EcsModel):
 
 
 class ContainerDefinition(EcsModel):
-    """All 42 members of ECS's ContainerDefinition (ref §3.5)."""
+    """An ECS ContainerDefinition: all 42 members, ECS names and defaults."""
 
     name: EcsName
     image: LongString | None = None
@@ -330,7 +330,7 @@ Compatibility = Literal["EC2", "FARGATE", "EXTERNAL", "MANAGED_INSTANCES"]
 
 
 class TaskDefinitionSpec(EcsModel):
-    """RegisterTaskDefinition input (ref §3.3)."""
+    """The ECS RegisterTaskDefinition input, field for field. `family` defaults to metadata.name."""
 
     family: EcsName | None = None
     taskRoleArn: LongString | None = None
