@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import subprocess
+import tarfile
 from pathlib import Path
 
 import pytest
@@ -78,6 +79,34 @@ def test_helm_lint_strict_passes(helm: Path, chart: Path) -> None:
     proc = run_helm(helm, "lint", "--strict", str(chart))
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert "1 chart(s) linted, 0 chart(s) failed" in proc.stdout
+
+
+@pytest.mark.parametrize(
+    "set_arg",
+    [
+        "serviceMonitor.enabled=true",
+        "defaultCapacityProviders.enabled=false",
+        "watchNamespaces={team-a,team-b}",
+        "rbac.create=false",
+    ],
+)
+def test_helm_lint_strict_passes_with_value_variations(helm: Path, set_arg: str) -> None:
+    proc = run_helm(helm, "lint", "--strict", str(CHART), "--set", set_arg)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+
+
+def test_packaged_crd_chart_carries_the_linked_crd_files(helm: Path, tmp_path: Path) -> None:
+    proc = run_helm(helm, "package", str(CRD_CHART), "--destination", str(tmp_path))
+    assert proc.returncode == 0, proc.stderr
+    (archive,) = tmp_path.glob("ecs-operator-crds-*.tgz")
+    with tarfile.open(archive) as tgz:
+        packaged = {
+            Path(m.name).name: tgz.extractfile(m).read().decode()
+            for m in tgz.getmembers()
+            if "/crds-src/" in m.name and m.name.endswith(".yaml")
+        }
+    assert packaged == {p.name: p.read_text() for p in CRDS.glob("*.yaml")}
+    assert packaged  # the link resolved to files, not to nothing
 
 
 # --- the operator Deployment -------------------------------------------------------------------------
