@@ -35,12 +35,11 @@ def crds(api_client: client.ApiClient) -> None:
         except ApiException as error:
             if error.status != 409:
                 raise
-            current = api.read_custom_resource_definition(name)
-            document = {
-                **document,
-                "metadata": {**document["metadata"], "resourceVersion": current.metadata.resource_version},
-            }
-            api.replace_custom_resource_definition(name, document)
+            # Already installed (maybe by helm): update the spec only, keeping others' labels and
+            # annotations (helm ownership) intact.
+            api.patch_custom_resource_definition(
+                name, {"spec": document["spec"]}, _content_type="application/merge-patch+json"
+            )
         wait_for(lambda n=name: _established(api, n), timeout=30, what=f"CRD {name} established")
 
 
