@@ -1,5 +1,8 @@
 from datetime import UTC, datetime, timedelta
 
+from hypothesis import given
+from hypothesis import strategies as st
+
 from ecs_operator.core import events
 from ecs_operator.core.fallback import plan_fallback
 
@@ -173,3 +176,32 @@ def test_providers_named_in_ecs_form_match_the_split_keys_in_either_form():
         service_name="web",
     )
     assert plan.targets == {"FARGATE": 10, "FARGATE_SPOT": 0}
+
+
+@given(
+    st.integers(0, 20),
+    st.integers(0, 20),
+    st.lists(
+        st.tuples(st.integers(0, 20), st.integers(0, 200), st.integers(0, 20), st.booleans()),
+        min_size=1,
+        max_size=12,
+    ),
+)
+def test_no_task_is_ever_dropped_from_the_wanted_total_and_the_fallback_only_grows(on_demand, spot, looks):
+    split = {"fargate": on_demand, "fargate-spot": spot}
+    pools = Pools(split=split)
+    at = T0
+    for unplaced, stuck_for, spot_running, room in looks:
+        at += timedelta(seconds=30)
+        plan = pools.look(
+            at,
+            unplaced=min(unplaced, spot),
+            since=at - timedelta(seconds=stuck_for) if unplaced else None,
+            running={"fargate-spot": spot_running},
+            room=room,
+        )
+        assert sum(plan.targets.values()) >= sum(split.values())
+        assert plan.targets["fargate"] >= on_demand
+        assert plan.targets["fargate-spot"] <= spot
+        moved = sum(e["replicas"] for e in plan.state["fallbacks"])
+        assert plan.targets["fargate"] == on_demand + moved
