@@ -17,6 +17,7 @@ import pytest
 import yaml
 
 from ecs_operator.api.capacityprovider import CapacityProviderStatus
+from ecs_operator.api.cluster import ClusterStatus
 from ecs_operator.api.service import ServiceStatus
 from ecs_operator.api.taskdefinition import TaskDefinitionStatus
 
@@ -27,11 +28,13 @@ SCRIPTS = {
     "Service": HEALTH / "ecs-operator.dev_Service" / "health.lua",
     "TaskDefinition": HEALTH / "ecs-operator.dev_TaskDefinition" / "health.lua",
     "CapacityProvider": HEALTH / "ecs-operator.dev_CapacityProvider" / "health.lua",
+    "Cluster": HEALTH / "ecs-operator.dev_Cluster" / "health.lua",
 }
 STATUS_MODELS = {
     "Service": ServiceStatus,
     "TaskDefinition": TaskDefinitionStatus,
     "CapacityProvider": CapacityProviderStatus,
+    "Cluster": ClusterStatus,
 }
 LUA_VERSIONS = ["lua51", "lua54"]
 
@@ -93,6 +96,13 @@ CASES = [
     ("capacityprovider-no-ready-nodes", "Degraded", ["2 matching nodes, none Ready"]),
     ("capacityprovider-generation-not-observed", "Progressing", ["observe generation 2"]),
     ("capacityprovider-no-status", "Progressing", ["Waiting for ecs-operator"]),
+    (
+        "cluster-active",
+        "Healthy",
+        ["capacity providers FARGATE, FARGATE_SPOT", "2 services", "14 running tasks"],
+    ),
+    ("cluster-missing-capacity-provider", "Degraded", ["no CapacityProvider named FARGATE_SPOT"]),
+    ("cluster-generation-not-observed", "Progressing", ["observe generation 3"]),
 ]
 
 
@@ -182,6 +192,7 @@ def test_argocd_cm_embeds_exactly_the_health_scripts() -> None:
         "resource.customizations.health.ecs-operator.dev_Service",
         "resource.customizations.health.ecs-operator.dev_TaskDefinition",
         "resource.customizations.health.ecs-operator.dev_CapacityProvider",
+        "resource.customizations.health.ecs-operator.dev_Cluster",
     }
     assert cm["data"] == expected, "run: python argocd/render_argocd_cm.py"
 
