@@ -10,9 +10,12 @@ from typing import Any
 import pytest
 from kubernetes import client
 from kubernetes.client.exceptions import ApiException
+from pydantic import ValidationError
 
 from ecs_operator import API_GROUP, API_VERSION
 from ecs_operator.api.crd import KINDS, all_crds
+from ecs_operator.api.service import ServiceSpec
+from ecs_operator.api.taskdefinition import TaskDefinitionSpec
 from ecs_operator.ecs_import import ImportProblem, Options, import_sources
 from ecs_operator.localcluster.waiting import wait_for
 
@@ -177,3 +180,48 @@ def test_capacity_provider_is_cluster_scoped_and_validated(
     dry_run_create(api_client, namespace, provider)
     wrong = {**provider, "spec": {**provider["spec"], "capacityType": "preemptible"}}
     assert "capacityType" in refusal(api_client, namespace, wrong)
+
+
+BOTH_LAYERS = {
+    "only one capacity provider in a strategy can have a base greater than 0": service(
+        capacityProviderStrategy=[
+            {"capacityProvider": "A", "base": 1, "weight": 1},
+            {"capacityProvider": "B", "base": 1},
+        ]
+    ),
+    "at least one weight must be greater than 0": service(
+        capacityProviderStrategy=[{"capacityProvider": "A"}, {"capacityProvider": "B"}]
+    ),
+    "a capacity provider may appear only once in a strategy": service(
+        capacityProviderStrategy=[
+            {"capacityProvider": "FARGATE", "weight": 1},
+            {"capacityProvider": "fargate", "weight": 1},
+        ]
+    ),
+    "launchType and capacityProviderStrategy are mutually exclusive": service(
+        launchType="EC2", capacityProviderStrategy=[{"capacityProvider": "A", "weight": 1}]
+    ),
+    "DAEMON takes no desiredCount": service(schedulingStrategy="DAEMON"),
+    "desiredCount is required when schedulingStrategy is REPLICA": {
+        **service(),
+        "spec": {"taskDefinition": "web"},
+    },
+    "cannot fall back to itself": service(
+        capacityProviderFallback=[
+            {"capacityProvider": "FARGATE_SPOT", "fallbackCapacityProvider": "fargate-spot"}
+        ]
+    ),
+    "at least one container must be essential": taskdefinition([{"name": "a", "essential": False}]),
+    "container names must be unique": taskdefinition([{"name": "a"}, {"name": "a"}]),
+}
+
+
+@pytest.mark.parametrize("rule", sorted(BOTH_LAYERS))
+def test_server_and_models_refuse_with_the_same_rule(
+    rule: str, crds: None, api_client: client.ApiClient, namespace: str
+) -> None:
+    resource = BOTH_LAYERS[rule]
+    assert rule in refusal(api_client, namespace, resource)
+    model = ServiceSpec if resource["kind"] == "Service" else TaskDefinitionSpec
+    with pytest.raises(ValidationError, match=rule):
+        model.model_validate(resource["spec"])

@@ -131,3 +131,16 @@ def test_cluster_is_not_a_spec_field() -> None:
 
 def test_update_service_force_new_deployment_is_accepted() -> None:
     assert ServiceSpec.model_validate(service(forceNewDeployment=True)).forceNewDeployment is True
+
+
+def test_service_has_every_create_service_member_but_cluster_plus_two() -> None:
+    assert set(ServiceSpec.model_fields) == {
+        "serviceName", "taskDefinition", "availabilityZoneRebalancing", "loadBalancers", "serviceRegistries",
+        "desiredCount", "clientToken", "launchType", "capacityProviderStrategy", "platformVersion", "role",
+        "deploymentConfiguration", "placementConstraints", "placementStrategy", "networkConfiguration",
+        "healthCheckGracePeriodSeconds", "schedulingStrategy", "deploymentController", "tags",
+        "enableECSManagedTags", "propagateTags", "enableExecuteCommand", "serviceConnectConfiguration",
+        "volumeConfigurations", "vpcLatticeConfigurations", "gatewayConnectors", "monitoring",
+        # UpdateService's, and our one extension:
+        "forceNewDeployment", "capacityProviderFallback",
+    }  # fmt: skip

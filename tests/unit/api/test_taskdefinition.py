@@ -205,3 +205,18 @@ def test_full_shape_with_nested_structures_validates() -> None:
     )
     model = TaskDefinitionSpec.model_validate(spec)
     assert model.model_dump(mode="json", exclude_unset=True, exclude_none=True) == spec
+
+
+def test_container_definition_has_all_42_ecs_members() -> None:
+    from ecs_operator.api import ContainerDefinition
+
+    assert len(ContainerDefinition.model_fields) == 42
+
+
+def test_task_definition_has_every_register_task_definition_member() -> None:
+    assert set(TaskDefinitionSpec.model_fields) == {
+        "family", "taskRoleArn", "executionRoleArn", "networkMode", "containerDefinitions", "volumes",
+        "placementConstraints", "requiresCompatibilities", "cpu", "memory", "tags", "pidMode", "ipcMode",
+        "proxyConfiguration", "inferenceAccelerators", "ephemeralStorage", "runtimePlatform",
+        "enableFaultInjection", "trustedExecutionConfiguration",
+    }  # fmt: skip
