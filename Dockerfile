@@ -13,8 +13,8 @@ COPY operator/ operator/
 # Build a wheel of the project, then install it (with its runtime dependencies) into the venv.
 RUN /opt/ecs-operator/bin/pip wheel --no-deps --wheel-dir /wheels . \
  && /opt/ecs-operator/bin/pip install /wheels/ecs_operator-*.whl \
- && /opt/ecs-operator/bin/pip uninstall --yes pip \
- && find /opt/ecs-operator -name '__pycache__' -type d -prune -exec rm -rf {} +
+ && /opt/ecs-operator/bin/pip uninstall --yes pip
+# pip has compiled the bytecode; keep it: the root filesystem is read-only at run time.
 
 FROM ${PYTHON_IMAGE}
 LABEL org.opencontainers.image.title="ecs-operator" \
