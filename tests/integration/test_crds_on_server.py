@@ -212,6 +212,12 @@ BOTH_LAYERS = {
         ]
     ),
     "at least one container must be essential": taskdefinition([{"name": "a", "essential": False}]),
+    "FARGATE requires task-level cpu and memory": taskdefinition(
+        [{"name": "a"}], requiresCompatibilities=["FARGATE"], networkMode="awsvpc"
+    ),
+    "FARGATE requires networkMode awsvpc": taskdefinition(
+        [{"name": "a"}], requiresCompatibilities=["FARGATE"], networkMode="bridge", cpu="256", memory="512"
+    ),
     "container names must be unique": taskdefinition([{"name": "a"}, {"name": "a"}]),
 }
 

@@ -50,6 +50,9 @@ STRATEGY_RULES = [
 ]
 
 
+FARGATE = "(has(self.requiresCompatibilities) && self.requiresCompatibilities.exists(c, c == 'FARGATE'))"
+
+
 def _name_rule(spec_field: str, kind: str) -> dict[str, str]:
     return _rule(
         f"!has(self.spec.{spec_field}) || {_k8s(f'self.spec.{spec_field}')} == self.metadata.name",
@@ -110,6 +113,16 @@ KINDS = [
         ],
         root_rules=[_name_rule("family", "TaskDefinition")],
         rules={
+            "spec": [
+                _rule(
+                    f"!{FARGATE} || (has(self.cpu) && has(self.memory))",
+                    "FARGATE requires task-level cpu and memory",
+                ),
+                _rule(
+                    f"!{FARGATE} || !has(self.networkMode) || self.networkMode == 'awsvpc'",
+                    "FARGATE requires networkMode awsvpc",
+                ),
+            ],
             "spec.containerDefinitions": [
                 _rule(
                     "self.exists(c, !has(c.essential) || c.essential)",
