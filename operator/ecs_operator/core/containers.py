@@ -16,7 +16,14 @@ from ecs_operator.core import health
 from ecs_operator.core.container_order import Role
 from ecs_operator.core.k8s_identifiers import port_name, unique
 from ecs_operator.core.secret_refs import secret_key_for
-from ecs_operator.core.unsupported import TaskDefinitionError, UnsupportedField, is_set, join, unmapped_fields
+from ecs_operator.core.unsupported import (
+    TaskDefinitionError,
+    UnsupportedField,
+    is_set,
+    join,
+    unmapped_fields,
+    whole_number,
+)
 
 SecretNameFor = Callable[[str], tuple[str, str]]
 
@@ -160,7 +167,9 @@ def _ports(
                 )
                 continue
             raise TaskDefinitionError(f"{mapping_path}.containerPort", "a port mapping needs a containerPort")
-        number = int(mapping["containerPort"])
+        number = whole_number(mapping["containerPort"], f"{mapping_path}.containerPort")
+        if not 0 < number < 65536:
+            raise TaskDefinitionError(f"{mapping_path}.containerPort", f"{number} is not a port number")
         protocol = _protocol(mapping, mapping_path, pod.unsupported)
         user = pod.ports_in_use.get((number, protocol))
         if user == container_name:
@@ -207,7 +216,7 @@ def _host_port(
         port["hostPort"] = number  # host networking: ECS requires hostPort == containerPort
     elif (
         is_set(host_port)
-        and int(host_port) != 0
+        and whole_number(host_port, f"{path}.hostPort") != 0
         and not (pod.network_mode == "awsvpc" and host_port == number)
     ):
         pod.unsupported.append(
@@ -244,7 +253,9 @@ def _with_accelerators(
     for index, requirement in enumerate(definition.get("resourceRequirements") or []):
         requirement_path = f"{path}.resourceRequirements[{index}]"
         if requirement.get("type") == "GPU":
-            result.setdefault("limits", {})[GPU_RESOURCE] = str(int(requirement.get("value") or 1))
+            result.setdefault("limits", {})[GPU_RESOURCE] = str(
+                whole_number(requirement.get("value") or 1, f"{requirement_path}.value")
+            )
             if is_set(requirement.get("sharingStrategy")):
                 unsupported.append(
                     UnsupportedField(
@@ -343,7 +354,7 @@ def _probes(definition: Mapping[str, Any], plan: ContainerPlan, path: str, pod: 
     if plan.essential:
         probe = health.probe(check, check_path, pod.windows)
         probes = {"readinessProbe": probe, "livenessProbe": dict(probe)}
-    if plan.needs_startup_probe or (plan.essential and health.has_start_period(check)):
+    if plan.needs_startup_probe or (plan.essential and health.has_start_period(check, check_path)):
         probes["startupProbe"] = health.startup_probe(check, check_path, pod.windows)
     if not probes:
         pod.unsupported.append(

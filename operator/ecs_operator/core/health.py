@@ -14,16 +14,16 @@ import math
 from collections.abc import Mapping
 from typing import Any
 
-from ecs_operator.core.unsupported import TaskDefinitionError, is_set
+from ecs_operator.core.unsupported import TaskDefinitionError, is_set, whole_number
 
 DEFAULT_INTERVAL = 30
 DEFAULT_TIMEOUT = 5
 DEFAULT_RETRIES = 3
 
 
-def _seconds(check: Mapping[str, Any], key: str, default: int) -> int:
+def _seconds(check: Mapping[str, Any], key: str, default: int, path: str = "healthCheck") -> int:
     value = check.get(key)
-    return int(value) if is_set(value) else default
+    return whole_number(value, f"{path}.{key}") if is_set(value) else default
 
 
 def exec_command(command: Any, path: str, windows: bool = False) -> list[str]:
@@ -42,19 +42,20 @@ def probe(check: Mapping[str, Any], path: str, windows: bool = False) -> dict[st
     """The readiness/liveness probe for a health check."""
     return {
         "exec": {"command": exec_command(check.get("command"), f"{path}.command", windows)},
-        "periodSeconds": _seconds(check, "interval", DEFAULT_INTERVAL),
-        "timeoutSeconds": _seconds(check, "timeout", DEFAULT_TIMEOUT),
-        "failureThreshold": _seconds(check, "retries", DEFAULT_RETRIES),
+        # Kubernetes wants each at least 1; ECS's own minimums are higher.
+        "periodSeconds": max(1, _seconds(check, "interval", DEFAULT_INTERVAL, path)),
+        "timeoutSeconds": max(1, _seconds(check, "timeout", DEFAULT_TIMEOUT, path)),
+        "failureThreshold": max(1, _seconds(check, "retries", DEFAULT_RETRIES, path)),
     }
 
 
 def startup_probe(check: Mapping[str, Any], path: str, windows: bool = False) -> dict[str, Any]:
     """The startup probe: succeeds once, fails after startPeriod plus `retries` failed checks."""
     base = probe(check, path, windows)
-    start_period = _seconds(check, "startPeriod", 0)
+    start_period = _seconds(check, "startPeriod", 0, path)
     grace = math.ceil(start_period / base["periodSeconds"])
     return {**base, "failureThreshold": base["failureThreshold"] + grace}
 
 
-def has_start_period(check: Mapping[str, Any]) -> bool:
-    return _seconds(check, "startPeriod", 0) > 0
+def has_start_period(check: Mapping[str, Any], path: str) -> bool:
+    return _seconds(check, "startPeriod", 0, path) > 0

@@ -54,6 +54,7 @@ from ecs_operator.core.unsupported import (
     UnsupportedField,
     is_set,
     unmapped_fields,
+    whole_number,
 )
 from ecs_operator.core.volumes import VolumePlanner
 
@@ -134,21 +135,20 @@ def build_pod_spec(
     secret_name_for: SecretNameFor | None = None,
     max_grace_seconds: int | None = None,
 ) -> PodSpecResult:
-    definitions: Sequence[Mapping[str, Any]] = task_definition.get("containerDefinitions") or []
-    if not definitions:
-        raise TaskDefinitionError("containerDefinitions", "a task definition needs at least one container")
+    definitions = _container_definitions(task_definition)
     unsupported = unmapped_fields(
         task_definition, TASK_FIELDS_MAPPED, TASK_FIELD_REASONS, "", "task definition"
     )
     for index, definition in enumerate(definitions):
+        path = f"containerDefinitions[{index}]"
+        unmapped = unmapped_fields(
+            definition, CONTAINER_FIELDS_MAPPED, CONTAINER_FIELD_REASONS, path, "ContainerDefinition"
+        )
+        # "disabled" is what Kubernetes does anyway: nothing is lost.
         unsupported.extend(
-            unmapped_fields(
-                definition,
-                CONTAINER_FIELDS_MAPPED,
-                CONTAINER_FIELD_REASONS,
-                f"containerDefinitions[{index}]",
-                "ContainerDefinition",
-            )
+            f
+            for f in unmapped
+            if f.path != f"{path}.versionConsistency" or definition["versionConsistency"] != "disabled"
         )
 
     ecs_names = [str(d.get("name") or "") for d in definitions]
@@ -209,6 +209,16 @@ def build_pod_spec(
         annotations={ESSENTIAL_CONTAINERS_ANNOTATION: ",".join(essential)},
         container_names=dict(zip(ecs_names, names, strict=True)),
     )
+
+
+def _container_definitions(task_definition: Mapping[str, Any]) -> list[Mapping[str, Any]]:
+    definitions = task_definition.get("containerDefinitions") or []
+    if not isinstance(definitions, list) or not definitions:
+        raise TaskDefinitionError("containerDefinitions", "a task definition needs a list of containers")
+    for index, definition in enumerate(definitions):
+        if not isinstance(definition, Mapping):
+            raise TaskDefinitionError(f"containerDefinitions[{index}]", "a container definition is an object")
+    return definitions
 
 
 def _check_names(ecs_names: Sequence[str]) -> None:
@@ -402,7 +412,10 @@ def _grace_seconds(
     definitions: Sequence[Mapping[str, Any]], cap: int | None, unsupported: list[UnsupportedField]
 ) -> int:
     timeouts = [
-        int(d["stopTimeout"]) if is_set(d.get("stopTimeout")) else DEFAULT_STOP_TIMEOUT for d in definitions
+        whole_number(d["stopTimeout"], f"containerDefinitions[{i}].stopTimeout")
+        if is_set(d.get("stopTimeout"))
+        else DEFAULT_STOP_TIMEOUT
+        for i, d in enumerate(definitions)
     ]
     longest = max(timeouts)
     if cap is None or longest <= cap:

@@ -24,7 +24,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from ecs_operator.core.container_order import Role
-from ecs_operator.core.unsupported import TaskDefinitionError, is_set
+from ecs_operator.core.unsupported import TaskDefinitionError, is_set, whole_number
 
 MIN_CPU_UNITS = 2  # ECS gives a container with no or 0 cpu 2 shares
 MIN_MEMORY_MIB = 6  # Docker refuses less
@@ -81,10 +81,7 @@ def _positive_int(container: Mapping[str, Any], key: str, path: str) -> int | No
     value = container.get(key)
     if not is_set(value):
         return None
-    try:
-        number = int(value)
-    except (TypeError, ValueError):
-        raise TaskDefinitionError(f"{path}.{key}", f"{value!r} is not a whole number") from None
+    number = whole_number(value, f"{path}.{key}")
     return number if number > 0 else None
 
 

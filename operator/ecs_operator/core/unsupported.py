@@ -37,6 +37,16 @@ def is_set(value: Any) -> TypeGuard[Any]:
     return value is not None and value != "" and value != [] and value != {}
 
 
+def whole_number(value: Any, path: str) -> int:
+    """An integer field (ECS JSON sometimes quotes them); anything else names its path."""
+    if isinstance(value, bool):
+        raise TaskDefinitionError(path, f"{value!r} is not a whole number")
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        raise TaskDefinitionError(path, f"{value!r} is not a whole number") from None
+
+
 # Response-only keys of DescribeTaskDefinition (ecs-reference §3.1), tolerated in pasted exports.
 RESPONSE_ONLY = frozenset(
     {

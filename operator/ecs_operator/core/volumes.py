@@ -26,6 +26,7 @@ from ecs_operator.core.unsupported import (
     is_set,
     join,
     unmapped_fields,
+    whole_number,
 )
 
 _VOLUME_KEYS = frozenset({"name", "host", "dockerVolumeConfiguration", "efsVolumeConfiguration"})
@@ -103,11 +104,12 @@ class VolumePlanner:
             return {"hostPath": {"path": source_path}}, None
         return {"emptyDir": {}}, None
 
-    def _memory_volume(self, name: str, size_mib: Any) -> str:
+    def _memory_volume(self, name: str, size_mib: Any, path: str) -> str:
         name = unique(dns_label(name, "tmpfs"), self._taken)
         empty_dir: dict[str, Any] = {"medium": "Memory"}
-        if is_set(size_mib) and int(size_mib) > 0:
-            empty_dir["sizeLimit"] = f"{int(size_mib)}Mi"
+        size = whole_number(size_mib, path) if is_set(size_mib) else 0
+        if size > 0:
+            empty_dir["sizeLimit"] = f"{size}Mi"
         self.volumes.append({"name": name, "emptyDir": empty_dir})
         return name
 
@@ -180,13 +182,15 @@ class VolumePlanner:
                 raise TaskDefinitionError(
                     f"{tmpfs_path}.containerPath", "a tmpfs mount needs a containerPath"
                 )
-            name = self._memory_volume(f"{k8s_name}-tmpfs", tmpfs.get("size"))
+            name = self._memory_volume(f"{k8s_name}-tmpfs", tmpfs.get("size"), f"{tmpfs_path}.size")
             mounts.append({"name": name, "mountPath": tmpfs["containerPath"]})
             if is_set(tmpfs.get("mountOptions")):
                 self._unsupported.append(
                     UnsupportedField(f"{tmpfs_path}.mountOptions", "emptyDir volumes take no mount options")
                 )
         if is_set(linux.get("sharedMemorySize")):
-            name = self._memory_volume(f"{k8s_name}-shm", linux["sharedMemorySize"])
+            name = self._memory_volume(
+                f"{k8s_name}-shm", linux["sharedMemorySize"], f"{path}.linuxParameters.sharedMemorySize"
+            )
             mounts.append({"name": name, "mountPath": "/dev/shm"})
         return mounts

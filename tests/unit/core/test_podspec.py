@@ -312,3 +312,43 @@ def test_input_is_not_modified():
     snapshot = repr(definition)
     build_pod_spec(definition)
     assert repr(definition) == snapshot
+
+
+def test_version_consistency_disabled_is_what_kubernetes_does_and_is_not_listed():
+    assert build_pod_spec(task(container(versionConsistency="disabled"))).unsupported == []
+    assert paths(build_pod_spec(task(container(versionConsistency="enabled")))) == {
+        "containerDefinitions[0].versionConsistency"
+    }
+
+
+@pytest.mark.parametrize(
+    ("fields", "path"),
+    [
+        ({"stopTimeout": "soon"}, r"containerDefinitions\[0\]\.stopTimeout"),
+        (
+            {"portMappings": [{"containerPort": "http"}]},
+            r"containerDefinitions\[0\]\.portMappings\[0\]\.containerPort",
+        ),
+        (
+            {"portMappings": [{"containerPort": 70000}]},
+            r"containerDefinitions\[0\]\.portMappings\[0\]\.containerPort",
+        ),
+        (
+            {"healthCheck": {"command": ["CMD", "x"], "interval": "${i}"}},
+            r"containerDefinitions\[0\]\.healthCheck\.interval",
+        ),
+        ({"memory": "${memory}"}, r"containerDefinitions\[0\]\.memory"),
+        (
+            {"linuxParameters": {"sharedMemorySize": "big"}},
+            r"containerDefinitions\[0\]\.linuxParameters\.sharedMemorySize",
+        ),
+    ],
+)
+def test_malformed_numbers_are_errors_naming_their_path(fields, path):
+    with pytest.raises(TaskDefinitionError, match=f"^{path}:"):
+        build_pod_spec(task(container(**fields)))
+
+
+def test_container_definition_that_is_not_an_object_is_an_error():
+    with pytest.raises(TaskDefinitionError, match=r"^containerDefinitions\[1\]:"):
+        build_pod_spec({"family": "web", "containerDefinitions": [container(), "nginx"]})

@@ -3,6 +3,8 @@
 from typing import Any
 
 import pytest
+from hypothesis import assume, given, settings
+from hypothesis import strategies as st
 
 from ecs_operator.core.podspec import TaskDefinitionError, build_pod_spec
 from ecs_operator.core.task_size import cpu_units, memory_mib, millicores
@@ -136,3 +138,33 @@ def test_windows_ignores_task_level_size_as_ecs_does():
         memory="2048",
         runtimePlatform={"operatingSystemFamily": "WINDOWS_SERVER_2022_FULL"},
     ) == [{}]
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    stated=st.lists(st.one_of(st.none(), st.integers(1, 4096)), min_size=1, max_size=6),
+    task_units=st.integers(128, 16384),
+)
+def test_cpu_limits_never_exceed_the_task_when_stated_cpu_fits(stated, task_units):
+    assume(sum(s or 0 for s in stated) + 2 * stated.count(None) <= task_units)
+    definitions = [container(f"c{i}", **({"cpu": s} if s else {})) for i, s in enumerate(stated)]
+    parts = resources_of(*definitions, cpu=str(task_units))
+    total_millicores = sum(int(p["limits"]["cpu"].removesuffix("m")) for p in parts)
+    assert total_millicores <= task_units * 1000 // 1024 + len(stated)  # each part rounds down separately
+    assert all(p["requests"]["cpu"] == p["limits"]["cpu"] for p in parts)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    stated=st.lists(st.one_of(st.none(), st.integers(6, 4096)), min_size=1, max_size=6),
+    task_mib=st.integers(512, 30720),
+)
+def test_memory_limits_add_up_to_the_task_when_stated_memory_fits(stated, task_mib):
+    assume(sum(s or 0 for s in stated) + 6 * stated.count(None) <= task_mib)
+    definitions = [container(f"c{i}", **({"memory": s} if s else {})) for i, s in enumerate(stated)]
+    parts = resources_of(*definitions, memory=str(task_mib))
+    limits = [int(p["limits"]["memory"].removesuffix("Mi")) for p in parts]
+    assert sum(limits) <= task_mib
+    assert [limit for limit, s in zip(limits, stated, strict=True) if s] == [s for s in stated if s]
+    if None in stated:  # the unstated containers share what is left, within one MiB each
+        assert task_mib - sum(limits) < stated.count(None)
