@@ -12,6 +12,7 @@ from ecs_operator.localcluster.nodes import (
     NodeRow,
     NodeShape,
     Pool,
+    accepts_pods,
     build_node,
     is_fake,
     next_free_index,
@@ -45,8 +46,11 @@ def list_fake_nodes(api_client: client.ApiClient) -> list[NodeRow]:
 
 
 def wait_nodes_ready(api_client: client.ApiClient, names: set[str], timeout: float = 60.0) -> None:
+    """Until every named node is Ready and free of the not-ready taint (Ready alone is not enough: pods
+    created in between would still avoid a node that just came up)."""
+
     def all_ready() -> bool:
-        return names <= {row.name for row in list_fake_nodes(api_client) if row.ready}
+        return names <= {node["metadata"]["name"] for node in _raw_nodes(api_client) if accepts_pods(node)}
 
     wait_for(all_ready, timeout=timeout, what=f"nodes {sorted(names)}")
 

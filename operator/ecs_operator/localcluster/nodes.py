@@ -96,6 +96,16 @@ def is_ready(node: dict[str, Any]) -> bool:
     return any(c.get("type") == "Ready" and c.get("status") == "True" for c in conditions)
 
 
+# Taints the node lifecycle controller puts on a node until it has seen it Ready (and when it stops being).
+LIFECYCLE_TAINT_PREFIX = "node.kubernetes.io/"
+
+
+def accepts_pods(node: dict[str, Any]) -> bool:
+    """Ready, and the controller manager has lifted its not-ready taint, so the scheduler will use it."""
+    taints = (node.get("spec") or {}).get("taints") or []
+    return is_ready(node) and not any(t.get("key", "").startswith(LIFECYCLE_TAINT_PREFIX) for t in taints)
+
+
 def node_row(node: dict[str, Any]) -> NodeRow:
     labels = node.get("metadata", {}).get("labels") or {}
     return NodeRow(

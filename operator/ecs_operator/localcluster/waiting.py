@@ -14,7 +14,7 @@ class NotReadyInTime(TimeoutError):
 
 
 def wait_for(probe: Callable[[], T | None], *, timeout: float, what: str, interval: float = 0.2) -> T:
-    """Call `probe` until it returns something other than None/False; raise after `timeout` seconds.
+    """Call `probe` until it returns something truthy, and return that; raise after `timeout` seconds.
 
     Exceptions from `probe` count as "not yet" (a server still starting refuses connections); the last
     one is reported if time runs out."""
@@ -23,7 +23,7 @@ def wait_for(probe: Callable[[], T | None], *, timeout: float, what: str, interv
     while True:
         try:
             result = probe()
-            if result is not None and result is not False:
+            if result:
                 return result
         except Exception as error:
             last_error = error

@@ -69,3 +69,12 @@ def test_node_row_reads_pool_zone_and_ready_condition():
     assert not nodes.node_row(node).ready
     assert nodes.is_fake(node)
     assert not nodes.is_fake({"metadata": {"name": "real"}})
+
+
+def test_a_node_accepts_pods_only_once_ready_and_free_of_lifecycle_taints():
+    node = build_node("spot", 0)
+    assert not nodes.accepts_pods(node)  # no Ready condition yet
+    node["status"]["conditions"] = [{"type": "Ready", "status": "True"}]
+    assert nodes.accepts_pods(node)  # the spot taint is ours, not the lifecycle controller's
+    node["spec"]["taints"].append({"key": "node.kubernetes.io/not-ready", "effect": "NoSchedule"})
+    assert not nodes.accepts_pods(node)
