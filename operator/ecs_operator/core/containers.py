@@ -55,6 +55,16 @@ _LINUX_PARAMETER_REASONS = {
     "maxSwap": "swap is a node setting in Kubernetes",
     "swappiness": "swap is a node setting in Kubernetes",
 }
+# Keys of the list items of a container definition that the builders read; others are not ECS fields.
+_ITEM_KEYS = {
+    "environment": ({"name", "value"}, "KeyValuePair"),
+    "secrets": ({"name", "valueFrom"}, "Secret"),
+    "extraHosts": ({"hostname", "ipAddress"}, "HostEntry"),
+    "systemControls": ({"namespace", "value"}, "SystemControl"),
+    "volumesFrom": ({"sourceContainer", "readOnly"}, "VolumeFrom"),
+    "resourceRequirements": ({"type", "value", "sharingStrategy"}, "ResourceRequirement"),
+}
+_TMPFS_KEYS = frozenset({"containerPath", "size", "mountOptions"})
 _NO_NEW_PRIVILEGES = re.compile(r"^no-new-privileges(:true)?$")
 GPU_RESOURCE = "nvidia.com/gpu"
 _USER = re.compile(r"^(?P<user>[^:]+)(?::(?P<group>.+))?$")
@@ -116,7 +126,21 @@ def build_container(definition: Mapping[str, Any], plan: ContainerPlan, pod: Pod
     container.update(_probes(definition, plan, path, pod))
     if plan.role is Role.SIDECAR:
         container["restartPolicy"] = "Always"
+    pod.unsupported.extend(_unknown_item_keys(definition, path))
     return container
+
+
+def _unknown_item_keys(definition: Mapping[str, Any], path: str) -> list[UnsupportedField]:
+    found = []
+    for field_name, (keys, kind) in _ITEM_KEYS.items():
+        for index, item in enumerate(definition.get(field_name) or []):
+            if isinstance(item, Mapping):
+                found.extend(unmapped_fields(item, keys, {}, f"{path}.{field_name}[{index}]", kind))
+    for index, tmpfs in enumerate((definition.get("linuxParameters") or {}).get("tmpfs") or []):
+        found.extend(
+            unmapped_fields(tmpfs, _TMPFS_KEYS, {}, f"{path}.linuxParameters.tmpfs[{index}]", "Tmpfs")
+        )
+    return found
 
 
 def _environment(definition: Mapping[str, Any], path: str, pod: PodWide) -> list[dict[str, Any]]:

@@ -38,6 +38,10 @@ _NO_EQUIVALENT = {
 }
 _EFS_STORAGE = "set on the EFS CSI driver's PersistentVolume, not in the pod"
 _DOCKER_DRIVER = "Docker volume drivers have no Kubernetes equivalent; the claim's StorageClass decides"
+_EFS_KEYS = frozenset(
+    {"fileSystemId", "rootDirectory", "transitEncryption", "transitEncryptionPort", "authorizationConfig"}
+)
+_DOCKER_KEYS = frozenset({"scope", "autoprovision", "driver", "driverOpts", "labels"})
 _MOUNT_KEYS = frozenset({"sourceVolume", "containerPath", "readOnly"})
 
 
@@ -88,6 +92,17 @@ class VolumePlanner:
                 self._unsupported.append(
                     UnsupportedField(f"{efs_path}.authorizationConfig.iam", _EFS_STORAGE)
                 )
+            self._unsupported.extend(unmapped_fields(efs, _EFS_KEYS, {}, efs_path, "EFSVolumeConfiguration"))
+            authorization = efs.get("authorizationConfig") or {}
+            self._unsupported.extend(
+                unmapped_fields(
+                    authorization,
+                    {"accessPointId", "iam"},
+                    {},
+                    f"{efs_path}.authorizationConfig",
+                    "EFSAuthorizationConfig",
+                )
+            )
             root = str(efs.get("rootDirectory") or "").strip("/")
             return {"persistentVolumeClaim": {"claimName": efs_claim_name(efs)}}, root or None
         docker = volume.get("dockerVolumeConfiguration")
@@ -96,10 +111,17 @@ class VolumePlanner:
             for key in ("autoprovision", "driver", "driverOpts", "labels"):
                 if is_set(docker.get(key)):
                     self._unsupported.append(UnsupportedField(join(docker_path, key), _DOCKER_DRIVER))
+            self._unsupported.extend(
+                unmapped_fields(docker, _DOCKER_KEYS, {}, docker_path, "DockerVolumeConfiguration")
+            )
             if docker.get("scope") == "shared":
                 return {"persistentVolumeClaim": {"claimName": dns_label(volume["name"], "volume")}}, None
             return {"emptyDir": {}}, None
-        source_path = (volume.get("host") or {}).get("sourcePath")
+        host = volume.get("host") or {}
+        self._unsupported.extend(
+            unmapped_fields(host, {"sourcePath"}, {}, join(path, "host"), "HostVolumeProperties")
+        )
+        source_path = host.get("sourcePath")
         if is_set(source_path):
             return {"hostPath": {"path": source_path}}, None
         return {"emptyDir": {}}, None

@@ -352,3 +352,26 @@ def test_malformed_numbers_are_errors_naming_their_path(fields, path):
 def test_container_definition_that_is_not_an_object_is_an_error():
     with pytest.raises(TaskDefinitionError, match=r"^containerDefinitions\[1\]:"):
         build_pod_spec({"family": "web", "containerDefinitions": [container(), "nginx"]})
+
+
+def test_unknown_keys_inside_nested_objects_are_listed():
+    result = build_pod_spec(
+        task(
+            container(
+                environment=[{"name": "A", "value": "1", "type": "plain"}],
+                linuxParameters={"tmpfs": [{"containerPath": "/t", "size": 8, "mode": "1777"}]},
+                healthCheck={"command": ["CMD", "true"], "grace": 3},
+            ),
+            volumes=[
+                {"name": "h", "host": {"sourcePath": "/x", "kind": "bind"}},
+                {"name": "e", "efsVolumeConfiguration": {"fileSystemId": "fs-1", "throughput": "max"}},
+            ],
+        )
+    )
+    assert paths(result) == {
+        "containerDefinitions[0].environment[0].type",
+        "containerDefinitions[0].linuxParameters.tmpfs[0].mode",
+        "containerDefinitions[0].healthCheck.grace",
+        "volumes[0].host.kind",
+        "volumes[1].efsVolumeConfiguration.throughput",
+    }
