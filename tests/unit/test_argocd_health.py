@@ -10,16 +10,23 @@ from __future__ import annotations
 import importlib
 import json
 import runpy
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
 import yaml
 
+from ecs_operator.api import labels
 from ecs_operator.api.capacityprovider import CapacityProviderStatus
 from ecs_operator.api.cluster import ClusterStatus
 from ecs_operator.api.service import ServiceStatus
 from ecs_operator.api.taskdefinition import TaskDefinitionStatus
+from ecs_operator.core import revisions
+from ecs_operator.core.capacity import capacity_provider_status
+from ecs_operator.core.cluster import cluster_status
+from ecs_operator.core.service_plan import Family, ServiceInputs, plan_service
+from ecs_operator.core.taskdefinition import plan_task_definition
 
 REPO = Path(__file__).resolve().parents[2]
 HEALTH = REPO / "argocd" / "health"
@@ -69,13 +76,24 @@ CASES = [
     ("service-steady", "Healthy", ["Steady state", "running 10/10", "FARGATE 4/4", "FARGATE_SPOT 6/6"]),
     ("service-scaled-to-zero", "Healthy", ["running 0/0"]),
     ("service-rolling-out", "Progressing", ["Rollout in progress to web:5", "running 8/10", "pending 2"]),
-    ("service-scaling-out", "Progressing", ["running 10/14", "FARGATE_SPOT 6/9"]),
+    ("service-scaling-out", "Progressing", ["Tasks starting", "running 10/14", "FARGATE_SPOT 6/9"]),
+    (
+        "service-rolling-out-tasks-unplaced",
+        "Progressing",
+        ["Rollout in progress to web:5", "FARGATE_SPOT 4/6 (2 unplaced)"],
+    ),
+    ("service-child-not-owned", "Degraded", ["does not own", "Deployment shop/web-fargate"]),
+    (
+        "service-invalid-strategy",
+        "Degraded",
+        ["only one capacity provider in a strategy can have a base", "running tasks are left as they are"],
+    ),
     (
         "service-circuit-breaker-failed",
         "Degraded",
         ["Deployment failed", "ECS deployment circuit breaker: tasks failed to start."],
     ),
-    ("service-tasks-unplaced", "Degraded", ["was unable to place a task", "FARGATE_SPOT"]),
+    ("service-tasks-unplaced", "Degraded", ["6 tasks could not be placed"]),
     ("service-generation-not-observed", "Progressing", ["observe generation 7"]),
     ("service-no-status", "Progressing", ["Waiting for ecs-operator"]),
     ("taskdefinition-active", "Healthy", ["web:4 is ACTIVE"]),
@@ -133,27 +151,32 @@ def test_every_kind_with_status_samples_reaches_healthy_progressing_and_degraded
         assert {"Healthy", "Progressing", "Degraded"} <= seen[kind], kind
 
 
-def test_service_ready_false_while_progressing_is_progressing_not_degraded() -> None:
-    obj = sample("service-rolling-out")
-    for cond in obj["status"]["conditions"]:
-        if cond["type"] == "Ready":
-            cond.update(status="False", reason="RolloutInProgress", message="new tasks are starting")
+def test_service_unplaced_tasks_are_progressing_during_a_rollout_and_degraded_after_it() -> None:
+    obj = sample("service-rolling-out-tasks-unplaced")
     assert health(obj)["status"] == "Progressing"
-    # The same Ready=False once the operator no longer reports progress is Degraded, with its message.
+    # The same Ready=False once the rollout is over (ECS: COMPLETED, still unable to place) is Degraded.
     for cond in obj["status"]["conditions"]:
         if cond["type"] == "Progressing":
-            cond["status"] = "False"
+            cond.update(status="False", reason="DeploymentComplete")
     obj["status"]["rolloutState"] = "COMPLETED"
-    obj["status"]["runningCount"] = obj["status"]["desiredCount"]
-    assert health(obj) == {"status": "Degraded", "message": "new tasks are starting"}
+    obj["status"]["deployments"] = obj["status"]["deployments"][:1]
+    obj["status"]["deployments"][0]["rolloutState"] = "COMPLETED"
+    assert health(obj) == {
+        "status": "Degraded",
+        "message": "2 tasks could not be placed on their capacity providers",
+    }
 
 
 def test_service_failed_rollout_without_deployments_uses_the_ready_message() -> None:
     obj = sample("service-circuit-breaker-failed")
     del obj["status"]["deployments"]
+    for cond in obj["status"]["conditions"]:
+        cond["message"] = "tasks of web:6 failed to start; rolled back to web:4"
     result = health(obj)
-    assert result["status"] == "Degraded"
-    assert "rolled back to web:4" in result["message"]
+    assert result == {
+        "status": "Degraded",
+        "message": "Deployment failed: tasks of web:6 failed to start; rolled back to web:4",
+    }
 
 
 def test_service_completed_but_not_yet_ready_is_progressing() -> None:
@@ -175,6 +198,143 @@ def test_health_messages_print_whole_numbers_without_a_decimal_point_in_both_int
     for lua in LUA_VERSIONS:
         assert ".0" not in health(sample("service-steady"), lua)["message"]
         assert ".0" not in health(sample("service-generation-not-observed"), lua)["message"]
+
+
+# --- statuses written by the operator's own core -------------------------------------------------------
+# The samples above are hand-written; these feed the health checks what the core really writes, so a
+# change of condition reasons or status shape in the operator shows up here.
+
+NOW = "2026-11-21T00:00:00Z"
+
+
+def node(name: str, capacity_type: str, ready: bool = True) -> dict:
+    taints = (
+        [{"key": "ecs-operator.dev/capacity-type", "value": "spot", "effect": "NoSchedule"}]
+        if capacity_type == "spot"
+        else []
+    )
+    return {
+        "metadata": {"name": name, "labels": {"ecs-operator.dev/capacity-type": capacity_type}},
+        "spec": {"taints": taints},
+        "status": {
+            "conditions": [{"type": "Ready", "status": "True" if ready else "False"}],
+            "allocatable": {"cpu": "4", "memory": "16Gi", "pods": "110"},
+        },
+    }
+
+
+def with_status(obj: dict, status: dict) -> dict:
+    return {**obj, "status": status}
+
+
+def test_health_of_service_status_from_the_core() -> None:
+    svc = sample("service-no-status")
+    svc["spec"] = {
+        "taskDefinition": "web",
+        "desiredCount": 4,
+        "capacityProviderStrategy": [
+            {"capacityProvider": "FARGATE", "weight": 3},
+            {"capacityProvider": "FARGATE_SPOT", "weight": 1},
+        ],
+    }
+    family = Family(
+        "web",
+        False,
+        {1: {"family": "web", "containerDefinitions": [{"name": "web", "image": "nginx", "memory": 128}]}},
+    )
+    providers = {
+        "fargate": sample("capacityprovider-generation-not-observed")["spec"],
+        "fargate-spot": sample("capacityprovider-ready")["spec"],
+    }
+    now = datetime(2026, 11, 21, tzinfo=UTC)
+
+    def status_of(service: dict) -> dict:
+        inputs = ServiceInputs(service, {"web": family}, providers, None, [], [], [], now)
+        return plan_service(inputs).status
+
+    result = health(with_status(svc, status_of(svc)))
+    assert result["status"] == "Progressing"
+    assert result["message"].startswith("Rollout in progress to web:1: running 0/4")
+
+    strategy = [
+        {"capacityProvider": "FARGATE", "base": 2},
+        {"capacityProvider": "FARGATE_SPOT", "base": 1, "weight": 1},
+    ]
+    bad = {**svc, "spec": {**svc["spec"], "capacityProviderStrategy": strategy}}
+    result = health(with_status(bad, status_of(bad)))
+    assert result["status"] == "Degraded"
+    assert "only one capacity provider in a strategy can have a base" in result["message"]
+
+
+def test_health_of_capacity_provider_status_from_the_core() -> None:
+    spot = sample("capacityprovider-ready")
+    del spot["status"]
+    pool = [node("spot-0", "spot"), node("spot-1", "spot")]
+
+    healthy = health(with_status(spot, capacity_provider_status(spot, pool, [], now=NOW)))
+    assert healthy["status"] == "Healthy"
+    assert healthy["message"].startswith("2 of 2 matching nodes Ready")
+
+    on_demand_only = [node("od-0", "on-demand")]
+    degraded = health(with_status(spot, capacity_provider_status(spot, on_demand_only, [], now=NOW)))
+    assert degraded["status"] == "Degraded"
+    assert "no nodes match" in degraded["message"]
+
+    not_ready = [node("spot-0", "spot", ready=False)]
+    degraded = health(with_status(spot, capacity_provider_status(spot, not_ready, [], now=NOW)))
+    assert degraded == {"status": "Degraded", "message": "1 matching nodes, none Ready"}
+
+
+def test_health_of_task_definition_status_from_the_core() -> None:
+    td = sample("taskdefinition-active")
+    del td["status"]
+    td["metadata"]["generation"] = 1
+    td["spec"] = {"family": "web", "containerDefinitions": [{"name": "web", "image": "nginx", "memory": 128}]}
+    plan = plan_task_definition(td, [], in_use=False, now=NOW)
+    assert health(with_status(td, plan.status)) == {"status": "Healthy", "message": "web:1 is ACTIVE"}
+
+    bad = {
+        **td,
+        "spec": {
+            "family": "web",
+            "containerDefinitions": [{"name": "web", "image": "nginx", "essential": False}],
+        },
+    }
+    result = health(with_status(bad, plan_task_definition(bad, [], in_use=False, now=NOW).status))
+    assert result["status"] == "Degraded"
+    assert "essential" in result["message"]
+
+    first = revisions.next_revision(td, td["spec"], [])
+    existing = [
+        revisions.Revision(
+            first["revision"], first["data"], first["metadata"]["annotations"][labels.FINGERPRINT], "web-1"
+        )
+    ]
+    deleting = {**td, "metadata": {**td["metadata"], "deletionTimestamp": NOW}}
+    result = health(
+        with_status(deleting, plan_task_definition(deleting, existing, in_use=True, now=NOW).status)
+    )
+    assert result == {"status": "Suspended", "message": "web:1 is INACTIVE (deregistered)"}
+
+
+def test_health_of_cluster_status_from_the_core() -> None:
+    cluster = sample("cluster-active")
+    del cluster["status"]
+    providers = {  # Kubernetes name -> spec, as the controller passes them
+        "fargate": sample("capacityprovider-generation-not-observed")["spec"],
+        "fargate-spot": sample("capacityprovider-ready")["spec"],
+    }
+    status = cluster_status(cluster, providers, running_tasks=14, active_services=2, now=NOW)
+    result = health(with_status(cluster, status))
+    assert result["status"] == "Healthy", result
+    assert "FARGATE, FARGATE_SPOT" in result["message"]
+
+    status = cluster_status(
+        cluster, {"fargate": providers["fargate"]}, running_tasks=0, active_services=0, now=NOW
+    )
+    result = health(with_status(cluster, status))
+    assert result["status"] == "Degraded"
+    assert "FARGATE_SPOT" in result["message"]
 
 
 # --- argocd-cm.yaml ----------------------------------------------------------------------------------

@@ -3,7 +3,10 @@
 -- In order:
 --   no status, or status.observedGeneration < metadata.generation -> Progressing (not yet seen)
 --   rolloutState FAILED (the service's or its PRIMARY deployment's)  -> Degraded (the reason)
---   Ready=False, unless the Progressing condition is True            -> Degraded (Ready's message)
+--   Ready=False while tasks are starting (reason TasksStarting) or
+--     while the Progressing condition is True                        -> Progressing
+--   Ready=False for any other reason (TasksUnplaced, InvalidSpec,
+--     ErrResourceExists, ...)                                         -> Degraded (Ready's message)
 --   rolloutState IN_PROGRESS, Progressing=True, running < desired    -> Progressing
 --   Ready=True and rolloutState COMPLETED                            -> Healthy (steady state)
 --   anything else                                                     -> Progressing
@@ -98,8 +101,9 @@ if failed then
   return hs
 end
 
-local is_progressing = progressing ~= nil and progressing.status == "True"
-if ready ~= nil and ready.status == "False" and not is_progressing then
+local rolling = status.rolloutState == "IN_PROGRESS" or (progressing ~= nil and progressing.status == "True")
+local starting = ready ~= nil and ready.status == "False" and ready.reason == "TasksStarting"
+if ready ~= nil and ready.status == "False" and not rolling and not starting then
   hs.status = "Degraded"
   if ready.message ~= nil and ready.message ~= "" then
     hs.message = ready.message
@@ -109,14 +113,18 @@ if ready ~= nil and ready.status == "False" and not is_progressing then
   return hs
 end
 
-if status.rolloutState == "IN_PROGRESS" or is_progressing
-    or count(status.runningCount) < count(status.desiredCount) then
+if rolling then
   hs.status = "Progressing"
   local what = "Rollout in progress"
   if deployment ~= nil and deployment.taskDefinition ~= nil then
     what = what .. " to " .. deployment.taskDefinition
   end
   hs.message = what .. ": " .. counts(status)
+  return hs
+end
+if starting or count(status.runningCount) < count(status.desiredCount) then
+  hs.status = "Progressing"
+  hs.message = "Tasks starting: " .. counts(status)
   return hs
 end
 
