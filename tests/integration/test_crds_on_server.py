@@ -219,6 +219,12 @@ BOTH_LAYERS = {
         [{"name": "a"}], requiresCompatibilities=["FARGATE"], networkMode="bridge", cpu="256", memory="512"
     ),
     "container names must be unique": taskdefinition([{"name": "a"}, {"name": "a"}]),
+    "dependsOn must name a container of this task definition": taskdefinition(
+        [{"name": "a", "dependsOn": [{"containerName": "b", "condition": "START"}]}]
+    ),
+    "volumesFrom must name a container of this task definition": taskdefinition(
+        [{"name": "a", "volumesFrom": [{"sourceContainer": "b"}]}]
+    ),
 }
 
 

@@ -24,6 +24,7 @@ from ecs_operator.api.common import (
 
 StringList = Annotated[list[LongString], Field(max_length=100)]
 StringMap = dict[str, LongString]
+MAX_CONTAINERS = 10
 
 # Fargate task sizes (ref §3.4): cpu units -> allowed memory MiB.
 FARGATE_SIZES: dict[int, set[int]] = {
@@ -196,7 +197,7 @@ class ContainerDefinition(EcsModel):
     volumesFrom: Annotated[list[VolumeFrom], Field(max_length=100)] | None = None
     linuxParameters: LinuxParameters | None = None
     secrets: Annotated[list[Secret], Field(max_length=1000)] | None = None
-    dependsOn: Annotated[list[ContainerDependency], Field(max_length=100)] | None = None
+    dependsOn: Annotated[list[ContainerDependency], Field(max_length=MAX_CONTAINERS)] | None = None
     startTimeout: Annotated[int, Field(ge=0)] | None = None
     stopTimeout: Annotated[int, Field(ge=0)] | None = None
     versionConsistency: Literal["enabled", "disabled"] | None = None
@@ -336,7 +337,8 @@ class TaskDefinitionSpec(EcsModel):
     taskRoleArn: LongString | None = None
     executionRoleArn: LongString | None = None
     networkMode: Literal["bridge", "host", "awsvpc", "none"] | None = None
-    containerDefinitions: Annotated[list[ContainerDefinition], Field(min_length=1, max_length=100)]
+    # ECS service quota: at most 10 containers per task definition (it also bounds the CEL cost).
+    containerDefinitions: Annotated[list[ContainerDefinition], Field(min_length=1, max_length=MAX_CONTAINERS)]
     volumes: Annotated[list[Volume], Field(max_length=100)] | None = None
     placementConstraints: Annotated[list[TaskDefinitionPlacementConstraint], Field(max_length=10)] | None = (
         None
@@ -371,7 +373,10 @@ class TaskDefinitionSpec(EcsModel):
         for c in containers:
             for dep in c.dependsOn or []:
                 if dep.containerName not in names:
-                    raise ValueError(f"container {c.name}: dependsOn unknown container {dep.containerName}")
+                    raise ValueError(
+                        "containerDefinitions: dependsOn must name a container of this task definition "
+                        f"(container {c.name}: {dep.containerName})"
+                    )
                 target = containers[names.index(dep.containerName)]
                 if dep.condition in ("COMPLETE", "SUCCESS") and target.essential:
                     raise ValueError(
@@ -388,7 +393,8 @@ class TaskDefinitionSpec(EcsModel):
             for source in c.volumesFrom or []:
                 if source.sourceContainer is not None and source.sourceContainer not in names:
                     raise ValueError(
-                        f"container {c.name}: volumesFrom names unknown container {source.sourceContainer}"
+                        "containerDefinitions: volumesFrom must name a container of this task definition "
+                        f"(container {c.name}: {source.sourceContainer})"
                     )
             for mount in c.mountPoints or []:
                 if mount.sourceVolume is not None and mount.sourceVolume not in volume_names:

@@ -69,7 +69,7 @@ def test_depends_on_must_name_an_existing_container() -> None:
     spec = taskdef(
         containerDefinitions=[{"name": "a", "dependsOn": [{"containerName": "b", "condition": "START"}]}]
     )
-    assert "dependsOn unknown container b" in rejected(spec)
+    assert "dependsOn must name a container of this task definition (container a: b)" in rejected(spec)
 
 
 def test_complete_and_success_are_not_allowed_on_an_essential_dependency() -> None:
@@ -96,7 +96,7 @@ def test_links_and_volumes_from_reference_existing_containers() -> None:
     assert "links names unknown container db" in rejected(
         taskdef(containerDefinitions=[{"name": "app", "links": ["db:database"]}])
     )
-    assert "volumesFrom names unknown container data" in rejected(
+    assert "volumesFrom must name a container of this task definition (container app: data)" in rejected(
         taskdef(containerDefinitions=[{"name": "app", "volumesFrom": [{"sourceContainer": "data"}]}])
     )
 
@@ -220,3 +220,8 @@ def test_task_definition_has_every_register_task_definition_member() -> None:
         "proxyConfiguration", "inferenceAccelerators", "ephemeralStorage", "runtimePlatform",
         "enableFaultInjection", "trustedExecutionConfiguration",
     }  # fmt: skip
+
+
+def test_at_most_10_containers_per_task_definition() -> None:
+    containers = [{"name": f"c{i}"} for i in range(11)]
+    assert "containerDefinitions" in rejected(taskdef(containerDefinitions=containers))
