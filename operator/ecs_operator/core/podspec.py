@@ -168,9 +168,12 @@ def build_pod_spec(
     pod = PodWide(network_mode, windows, secret_name_for, unsupported)
     built = []
     for index, definition in enumerate(definitions):
-        mounts = named_mounts[index] + planner.memory_mounts(
-            definition, names[index], f"containerDefinitions[{index}]"
-        )
+        path = f"containerDefinitions[{index}]"
+        mounts = named_mounts[index] + planner.memory_mounts(definition, names[index], path)
+        if len({m["mountPath"] for m in mounts}) < len(mounts):
+            raise TaskDefinitionError(
+                f"{path}.linuxParameters", "a tmpfs or /dev/shm path is already mounted"
+            )
         plan = ContainerPlan(
             index=index,
             name=names[index],
@@ -182,9 +185,8 @@ def build_pod_spec(
         )
         built.append(build_container(definition, plan, pod))
 
+    # dependsOn is acyclic, so some container is waited on by none: there is always a regular one.
     pod_spec["containers"] = [c for c, role in zip(built, order.roles, strict=True) if role is Role.MAIN]
-    if not pod_spec["containers"]:
-        raise TaskDefinitionError("containerDefinitions", "every container is waited on by another one")
     if order.init_order:
         pod_spec["initContainers"] = [built[i] for i in order.init_order]
     if planner.volumes:

@@ -199,3 +199,11 @@ def test_generated_volume_names_do_not_collide_with_task_volumes():
 def test_non_ecs_volume_keys_are_listed():
     result = build(volumes=[{"name": "v", "host": {"sourcePath": "/x"}, "readOnly": True}])
     assert paths(result) == {"volumes[0].readOnly"}
+
+
+def test_tmpfs_at_an_already_mounted_path_is_an_error():
+    with pytest.raises(TaskDefinitionError, match=r"containerDefinitions\[0\]\.linuxParameters"):
+        build(
+            container(mountPoints=[mount("v", "/dev/shm")], linuxParameters={"sharedMemorySize": 64}),
+            volumes=[{"name": "v"}],
+        )
