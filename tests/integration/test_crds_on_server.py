@@ -13,6 +13,7 @@ from kubernetes.client.exceptions import ApiException
 from pydantic import ValidationError
 
 from ecs_operator import API_GROUP, API_VERSION
+from ecs_operator.api.cluster import ClusterSpec
 from ecs_operator.api.crd import KINDS, all_crds
 from ecs_operator.api.service import ServiceSpec
 from ecs_operator.api.taskdefinition import TaskDefinitionSpec
@@ -228,12 +229,20 @@ BOTH_LAYERS = {
 }
 
 
+BOTH_LAYERS["capacityProviders: a capacity provider may be listed only once"] = {
+    "apiVersion": f"{API_GROUP}/{API_VERSION}",
+    "kind": "Cluster",
+    "metadata": {"name": "default"},
+    "spec": {"capacityProviders": ["FARGATE_SPOT", "fargate-spot"]},
+}
+MODELS = {"Service": ServiceSpec, "TaskDefinition": TaskDefinitionSpec, "Cluster": ClusterSpec}
+
+
 @pytest.mark.parametrize("rule", sorted(BOTH_LAYERS))
 def test_server_and_models_refuse_with_the_same_rule(
     rule: str, crds: None, api_client: client.ApiClient, namespace: str
 ) -> None:
     resource = BOTH_LAYERS[rule]
     assert rule in refusal(api_client, namespace, resource)
-    model = ServiceSpec if resource["kind"] == "Service" else TaskDefinitionSpec
     with pytest.raises(ValidationError, match=rule):
-        model.model_validate(resource["spec"])
+        MODELS[resource["kind"]].model_validate(resource["spec"])

@@ -41,7 +41,10 @@ class ClusterSpec(EcsModel):
     @model_validator(mode="after")
     def _strategy_uses_associated_providers(self) -> ClusterSpec:
         check_strategy(self.defaultCapacityProviderStrategy)
-        associated = {k8s_name(p) for p in self.capacityProviders or []}
+        listed = [k8s_name(p) for p in self.capacityProviders or []]
+        if len(set(listed)) != len(listed):
+            raise ValueError("capacityProviders: a capacity provider may be listed only once")
+        associated = set(listed)
         for item in self.defaultCapacityProviderStrategy or []:
             if k8s_name(item.capacityProvider) not in associated:
                 raise ValueError(

@@ -249,6 +249,12 @@ KINDS = [
                 ),
             ],
             "spec.defaultCapacityProviderStrategy": STRATEGY_RULES,
+            "spec.capacityProviders": [
+                _rule(
+                    f"self.all(p, self.exists_one(q, {_k8s('q')} == {_k8s('p')}))",
+                    "capacityProviders: a capacity provider may be listed only once",
+                ),
+            ],
         },
     ),
 ]

@@ -97,3 +97,8 @@ def test_strategy_problems_is_empty_for_a_valid_strategy() -> None:
         CapacityProviderStrategyItem(capacityProvider="SPOT", weight=3),
     ]
     assert strategy_problems(items) == []
+
+
+def test_cluster_lists_each_capacity_provider_once_under_the_name_rule() -> None:
+    with pytest.raises(ValidationError, match="may be listed only once"):
+        ClusterSpec.model_validate({"capacityProviders": ["FARGATE_SPOT", "fargate-spot"]})
