@@ -98,7 +98,9 @@ class ContainerPlan:
 
 def build_container(definition: Mapping[str, Any], plan: ContainerPlan, pod: PodWide) -> dict[str, Any]:
     path = f"containerDefinitions[{plan.index}]"
-    container: dict[str, Any] = {"name": plan.name, "image": definition.get("image") or ""}
+    if not is_set(definition.get("image")):  # ECS's model leaves it optional; no pod runs without one
+        raise TaskDefinitionError(f"{path}.image", "a container needs an image")
+    container: dict[str, Any] = {"name": plan.name, "image": str(definition["image"])}
     if is_set(definition.get("entryPoint")):
         container["command"] = [str(part) for part in definition["entryPoint"]]
     if is_set(definition.get("command")):

@@ -375,3 +375,8 @@ def test_unknown_keys_inside_nested_objects_are_listed():
         "volumes[0].host.kind",
         "volumes[1].efsVolumeConfiguration.throughput",
     }
+
+
+def test_container_without_image_is_an_error():
+    with pytest.raises(TaskDefinitionError, match=r"^containerDefinitions\[0\]\.image:"):
+        build_pod_spec(task({"name": "app", "image": ""}))

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from kubernetes.client import ApiClient
 
-from ecs_operator.core.podspec import build_pod_spec
+from ecs_operator.core.podspec import TaskDefinitionError, build_pod_spec
 
 SAMPLES = Path(__file__).parents[2] / "fixtures" / "ecs-samples"
 # Keys only DescribeTaskDefinition returns (ecs-reference §3.1); a user pasting an export drops them.
@@ -122,12 +122,16 @@ def valid_sample_files() -> list[Path]:
     return [SAMPLES / path for path, validity in rows if validity == "valid JSON"]
 
 
-def as_register_input(path: Path) -> dict[str, Any]:
+def as_register_input(path: Path, *, fill_empty_images: bool = True) -> dict[str, Any]:
     data = json.loads(path.read_text())
     if isinstance(data, list):  # a Terraform container_definitions array
         data = {"family": path.stem.split("--")[0], "containerDefinitions": data}
     data = data.get("taskDefinition", data)
-    return {key: value for key, value in data.items() if key not in RESPONSE_ONLY}
+    data = {key: value for key, value in data.items() if key not in RESPONSE_ONLY}
+    if fill_empty_images:  # as the CI pipelines these exports come from do before registering
+        for container in data["containerDefinitions"]:
+            container["image"] = container.get("image") or "registry.example/filled-by-ci:1"
+    return data
 
 
 SAMPLE_FILES = valid_sample_files()
@@ -159,6 +163,12 @@ def api() -> ApiClient:
 
 def test_the_corpus_has_valid_samples_to_check():
     assert len(SAMPLE_FILES) >= 25
+
+
+def test_a_sample_exported_without_image_is_an_error_naming_the_container():
+    sample = SAMPLES / "taskdefs" / "sbcntr-backend--aws-task-definition.json"
+    with pytest.raises(TaskDefinitionError, match=r"^containerDefinitions\[0\]\.image:"):
+        build_pod_spec(as_register_input(sample, fill_empty_images=False))
 
 
 @pytest.mark.parametrize("path", SAMPLE_FILES, ids=lambda p: p.stem)
