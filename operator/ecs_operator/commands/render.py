@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from datetime import UTC, datetime
 
@@ -25,6 +26,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def _read(path: str) -> list[dict]:
+    if os.path.isdir(path):  # like kubectl apply -f DIR: its YAML files in name order
+        names = sorted(n for n in os.listdir(path) if n.endswith((".yaml", ".yml", ".json")))
+        return [doc for name in names for doc in _read(os.path.join(path, name))]
     if path == "-":
         text = sys.stdin.read()
     else:

@@ -196,6 +196,23 @@ def pod_event(event: dict[str, Any], body: Any, namespace: str, **_: Any) -> Non
         rt().queue.add(("CapacityProvider", "", provider))
 
 
+@kopf.on.login()
+def login(**_: Any) -> kopf.ConnectionInfo:
+    """kopf watches with the same credentials as our client (kubeconfig, token or in-cluster)."""
+    config = rt().kube.api.configuration
+    token = (config.api_key or {}).get("authorization") or (config.api_key or {}).get("BearerToken")
+    scheme, _, token = (token or "").rpartition(" ") if token else ("", "", "")
+    return kopf.ConnectionInfo(
+        server=config.host,
+        ca_path=config.ssl_ca_cert,
+        insecure=not config.verify_ssl,
+        scheme=scheme or ("Bearer" if token else None),
+        token=token or None,
+        certificate_path=config.cert_file,
+        private_key_path=config.key_file,
+    )
+
+
 @kopf.on.startup()
 async def startup(settings: kopf.OperatorSettings, memo: Any, **_: Any) -> None:
     settings.posting.enabled = False  # our own Events only, with ECS's messages

@@ -54,19 +54,21 @@ class Kube:
     ) -> dict[str, Any] | None:
         if method != "GET":
             self.writes += 1
-        response = self.api.call_api(
-            path,
-            method,
+        url_method, url, headers, payload, _ = self.api.param_serialize(
+            method=method,
+            resource_path=path,
             query_params=query or [],
             header_params={"Content-Type": content_type, "Accept": "application/json"},
             body=body,
             auth_settings=["BearerToken"],
-            _preload_content=False,
-            _return_http_data_only=True,
-            _request_timeout=30,
         )
-        data = response.data
-        return json.loads(data) if data else None
+        response = self.api.call_api(
+            url_method, url, header_params=headers, body=payload, _request_timeout=30
+        )
+        response.read()
+        if not 200 <= response.status < 300:
+            raise ApiException(http_resp=response)
+        return json.loads(response.data) if response.data else None
 
     def get(self, resource: Resource, namespace: str | None, name: str) -> dict[str, Any] | None:
         try:
@@ -95,7 +97,7 @@ class Kube:
             return self._call(
                 "PATCH",
                 resource.path(meta.get("namespace"), meta["name"]),
-                json.dumps(body),
+                dict(body),
                 query=[("fieldManager", self.field_manager), ("force", "true")],
                 content_type="application/apply-patch+yaml",
             )
@@ -106,17 +108,27 @@ class Kube:
 
     def create(self, body: Mapping[str, Any]) -> dict[str, Any] | None:
         resource = resources.resource_of(dict(body))
-        return self._call("POST", resource.path(body["metadata"].get("namespace")), json.dumps(body))
+        return self._call("POST", resource.path(body["metadata"].get("namespace")), dict(body))
 
     def delete(self, resource: Resource, namespace: str | None, name: str, uid: str | None = None) -> None:
         options: dict[str, Any] = {"propagationPolicy": "Background"}
         if uid:
             options["preconditions"] = {"uid": uid}
         try:
-            self._call("DELETE", resource.path(namespace, name), json.dumps(options))
+            self._call("DELETE", resource.path(namespace, name), options)
         except ApiException as exc:
             if exc.status not in (404, 409):
                 raise
+
+    def patch_metadata(
+        self, resource: Resource, namespace: str | None, name: str, metadata: Mapping[str, Any]
+    ) -> dict[str, Any] | None:
+        return self._call(
+            "PATCH",
+            resource.path(namespace, name),
+            {"metadata": dict(metadata)},
+            content_type="application/merge-patch+json",
+        )
 
     def patch_status(
         self, resource: Resource, namespace: str | None, name: str, status: Mapping[str, Any]
@@ -125,7 +137,7 @@ class Kube:
             self._call(
                 "PATCH",
                 resource.path(namespace, name, "status"),
-                json.dumps({"status": status}),
+                {"status": dict(status)},
                 content_type="application/merge-patch+json",
             )
         except ApiException as exc:
@@ -172,6 +184,6 @@ class Kube:
             "reportingInstance": "ecs-operator",
         }
         try:
-            self._call("POST", resources.EVENT.path(body["metadata"]["namespace"]), json.dumps(body))
+            self._call("POST", resources.EVENT.path(body["metadata"]["namespace"]), body)
         except ApiException as exc:  # events are best effort; never fail a reconcile on them
             log.warning("could not post event %s on %s: %s", reason, meta["name"], exc.reason)

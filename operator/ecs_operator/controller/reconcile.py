@@ -19,7 +19,7 @@ from ecs_operator.controller.resources import Resource
 from ecs_operator.controller.runtime import Runtime
 from ecs_operator.controller.workqueue import WorkKey
 from ecs_operator.core import capacity, cluster, revisions, service_plan, taskdefinition
-from ecs_operator.core.drift import satisfied
+from ecs_operator.core.drift import differing_paths, satisfied
 from ecs_operator.core.observed import format_time, pod_state
 
 log = logging.getLogger("ecs_operator")
@@ -68,6 +68,7 @@ def write_status(rt: Runtime, resource: Resource, body: Mapping[str, Any], statu
     if patch is None:
         return False
     meta = body["metadata"]
+    log.debug("status of %s %s changes: %s", body.get("kind"), meta["name"], sorted(patch))
     result = rt.kube.patch_status(resource, meta.get("namespace"), meta["name"], patch)
     metrics.API_WRITES.labels(resource.kind).inc()
     if result:
@@ -81,6 +82,13 @@ def apply_child(rt: Runtime, desired: Mapping[str, Any], live: Mapping[str, Any]
     if live is not None and satisfied(desired, live):
         return False
     resource = resources.resource_of(dict(desired))
+    if live is not None:
+        log.info(
+            "%s %s drifted at %s",
+            desired["kind"],
+            desired["metadata"]["name"],
+            differing_paths(desired, live)[:5],
+        )
     result = rt.kube.apply(desired)
     metrics.API_WRITES.labels(resource.kind).inc()
     if result:

@@ -202,15 +202,13 @@ def core_service(service: Mapping[str, Any], ports: Sequence[Mapping[str, Any]])
     }
 
 
-def disruption_budget(service: Mapping[str, Any], min_available: int) -> dict[str, Any]:
+def disruption_budget(service: Mapping[str, Any], spec: Mapping[str, Any]) -> dict[str, Any]:
+    """One PodDisruptionBudget over all children, so node drains keep minimumHealthyPercent."""
     return {
         "apiVersion": "policy/v1",
         "kind": "PodDisruptionBudget",
         "metadata": _metadata(service, service["metadata"]["name"], {}),
-        "spec": {
-            "minAvailable": min_available,
-            "selector": {"matchLabels": service_labels(service["metadata"]["name"])},
-        },
+        "spec": dict(spec),
     }
 
 

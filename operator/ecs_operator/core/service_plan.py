@@ -9,8 +9,6 @@ the clock or the cluster.
 
 from __future__ import annotations
 
-import hashlib
-import json
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -22,7 +20,7 @@ from ecs_operator.api.names import child_name, k8s_name
 from ecs_operator.api.service import ServiceSpec
 from ecs_operator.core import children as build
 from ecs_operator.core import deployments, events, fallback, placement, rollout
-from ecs_operator.core.capacity import node_in_pool, node_ready
+from ecs_operator.core.capacity import node_in_pool, node_ready, quantity
 from ecs_operator.core.conditions import condition, merge_conditions
 from ecs_operator.core.observed import Counts, PodState, format_time
 from ecs_operator.core.podspec import TaskDefinitionError
@@ -32,18 +30,6 @@ from ecs_operator.core.strategy import effective_strategy
 from ecs_operator.core.validation import InvalidSpec, parse
 
 STATUS_EVENTS = 20  # the newest ECS events kept in status (all of them go out as Kubernetes Events)
-# ECS starts a new deployment when one of these changes (ref §2.3); desiredCount, the strategy and
-# deploymentConfiguration do not.
-DEPLOYMENT_FIELDS = (
-    "networkConfiguration",
-    "loadBalancers",
-    "serviceRegistries",
-    "platformVersion",
-    "serviceConnectConfiguration",
-    "volumeConfigurations",
-    "vpcLatticeConfigurations",
-    "forceNewDeployment",
-)
 # `kubectl annotate ecsservice web ecs-operator.dev/force-new-deployment=$(date +%s)`: the declarative
 # form of UpdateService --force-new-deployment.
 FORCE_NEW_DEPLOYMENT_ANNOTATION = f"{API_GROUP}/force-new-deployment"
@@ -119,12 +105,12 @@ def _camel(rule: str) -> str:
 
 
 def _fingerprint(spec: Mapping[str, Any], target: str, meta: Mapping[str, Any]) -> str:
-    relevant = {k: spec.get(k) for k in DEPLOYMENT_FIELDS if spec.get(k) is not None}
-    relevant["taskDefinition"] = target
+    """ECS's deployment identity, plus the force-new-deployment annotation (a restart without a
+    spec change, like `kubectl rollout restart`)."""
     force = (meta.get("annotations") or {}).get(FORCE_NEW_DEPLOYMENT_ANNOTATION)
     if force:
-        relevant["forceNewDeploymentAnnotation"] = force
-    return hashlib.sha256(json.dumps(relevant, sort_keys=True).encode()).hexdigest()[:16]
+        target = f"{target}#{force}"
+    return deployments.fingerprint(spec, target)
 
 
 def resolve_task_definition(
@@ -250,37 +236,6 @@ def _plan(inputs: ServiceInputs) -> ServicePlan:
     for pod in inputs.pods:
         by_provider.setdefault(pod.provider or "", []).append(pod)
 
-    # Opt-in spot fallback: unplaceable replicas move to a fallback provider and back.
-    fallback_plan = (
-        fallback.plan_fallback(
-            targets=targets,
-            policy=spec.get("capacityProviderFallback") or [],
-            previous_state=previous.get("fallback"),
-            observed={
-                ecs: Counts.of(by_provider.get(k8s_of.get(ecs, k8s_name(ecs)), []))
-                for ecs in {
-                    *targets,
-                    *(f["fallbackCapacityProvider"] for f in spec.get("capacityProviderFallback") or []),
-                }
-            },
-            unplaced_since=_unplaced_since(by_provider, k8s_of),
-            service_name=ecs_name,
-            now=now,
-        )
-        if spec.get("capacityProviderFallback") and not daemon
-        else None
-    )
-    if fallback_plan is not None:
-        targets = dict(fallback_plan.targets)
-        for ecs in targets:
-            if ecs not in k8s_of:
-                k8s_of[ecs] = k8s_name(ecs)
-                if k8s_of[ecs] not in inputs.providers:
-                    raise ServiceProblem(
-                        "UnknownFallbackProvider",
-                        f"capacityProviderFallback names {ecs}, which does not exist",
-                    )
-
     # ECS deployments: which revision the children serve now (rollbacks included).
     decision = deployments.reconcile_deployments(
         previous.get("deployments") or [],
@@ -307,14 +262,46 @@ def _plan(inputs: ServiceInputs) -> ServicePlan:
     )
     parts = build.pod_template_parts(body, spec, serving)
 
+    # Opt-in spot fallback: unplaceable replicas move to a fallback provider and back.
+    fallback_plan = None
+    policy = spec.get("capacityProviderFallback") or []
+    if policy and not daemon:
+        for item in policy:
+            ecs = item["fallbackCapacityProvider"]
+            k8s_of.setdefault(ecs, k8s_name(ecs))
+            if k8s_of[ecs] not in inputs.providers:
+                raise ServiceProblem(
+                    "UnknownFallbackProvider", f"capacityProviderFallback names {ecs}, which does not exist"
+                )
+        counts = {ecs: Counts.of(by_provider.get(k8s, [])) for ecs, k8s in k8s_of.items()}
+        fallback_plan = fallback.plan_fallback(
+            targets,
+            policy,
+            previous.get("fallback"),
+            unplaced={ecs: c.unplaced for ecs, c in counts.items()},
+            unplaced_since=_unplaced_since(by_provider, k8s_of),
+            running={ecs: c.running for ecs, c in counts.items()},
+            room_available={
+                ecs: pool_has_room(
+                    inputs.providers[k8s], inputs.nodes, inputs.pods, _pod_requests(parts.pod_spec)
+                )
+                for ecs, k8s in k8s_of.items()
+            },
+            now=now,
+            service_name=ecs_name,
+        )
+        targets = dict(fallback_plan.targets)
+
     live = {(c["kind"], c["metadata"]["name"]): c for c in inputs.children}
     workload_kind = "DaemonSet" if daemon else "Deployment"
     child_of = {ecs: child_name(meta["name"], k8s_of[ecs]) for ecs in targets}
 
     new_labels = build.template_labels(body, serving)
-    rolling = [
-        ecs for ecs in targets if not _template_matches(live.get((workload_kind, child_of[ecs])), new_labels)
-    ]
+    # Children still to roll, those already mid-rollout first so they keep their budget.
+    rolling = sorted(
+        (e for e in targets if not _template_matches(live.get((workload_kind, child_of[e])), new_labels)),
+        key=lambda e: not _mid_rollout(live.get((workload_kind, child_of[e]))),
+    )
     config = spec.get("deploymentConfiguration") or {}
     plan_rollout = rollout.rolling_update(
         desired,
@@ -334,13 +321,17 @@ def _plan(inputs: ServiceInputs) -> ServicePlan:
             ecs, k8s, inputs.providers[k8s], replicas, child_plan.max_surge, child_plan.max_unavailable
         )
         obj = build.workload(body, parts, provider, serving, daemon=daemon)
-        held = _live_template(live.get((workload_kind, child_of[ecs])))
+        live_child = live.get((workload_kind, child_of[ecs]))
+        held = _live_template(live_child)
         if (plan_rollout.blocked or child_plan.hold) and held is not None:
             obj["spec"]["template"] = held  # no budget to start or stop: keep what runs
-            if not daemon and not plan_rollout.blocked:
-                obj["spec"]["strategy"]["rollingUpdate"] = {"maxSurge": 1, "maxUnavailable": 0}
-        if plan_rollout.blocked and not daemon:
-            obj["spec"].pop("strategy")
+        if not daemon and child_plan.max_surge == 0 and child_plan.max_unavailable == 0:
+            # Not rolling now (or blocked): the strategy is unused, but Kubernetes forbids 0/0.
+            # Keep the live one, so nothing is written for it.
+            obj["spec"]["strategy"] = (live_child or {}).get("spec", {}).get("strategy") or {
+                "type": "RollingUpdate",
+                "rollingUpdate": {"maxSurge": 1, "maxUnavailable": 0},
+            }
         if decision.paused and not daemon:
             obj["spec"]["paused"] = True  # a FAILED deployment with nothing to roll back to launches nothing
         apply.append(obj)
@@ -382,6 +373,41 @@ def _plan(inputs: ServiceInputs) -> ServicePlan:
         desired,
     )
     return ServicePlan(apply=apply, delete=delete, status=status, events=evts, requeue_after=requeue)
+
+
+def _pod_requests(pod_spec: Mapping[str, Any]) -> tuple[float, float]:
+    cpu = memory = 0.0
+    for container in pod_spec.get("containers") or []:
+        requests = (container.get("resources") or {}).get("requests") or {}
+        cpu += quantity(requests.get("cpu"))
+        memory += quantity(requests.get("memory"))
+    return cpu, memory
+
+
+def pool_has_room(
+    provider: Mapping[str, Any],
+    nodes: Sequence[Mapping[str, Any]],
+    pods: Sequence[PodState],
+    request: tuple[float, float],
+) -> bool:
+    """Could one more task start in this pool now? Free = allocatable minus the requests of the
+    tasks we know on each node (the operator's own pods; other workloads are not watched)."""
+    cpu_need, memory_need = request
+    for node in nodes:
+        if not (node_in_pool(provider, node) and node_ready(node)):
+            continue
+        allocatable = (node.get("status") or {}).get("allocatable") or {}
+        on_node = [p for p in pods if p.node_name == node["metadata"]["name"] and not p.deleting]
+        free_cpu = quantity(allocatable.get("cpu")) - cpu_need * len(on_node)
+        free_memory = quantity(allocatable.get("memory")) - memory_need * len(on_node)
+        if free_cpu >= cpu_need and free_memory >= memory_need:
+            return True
+    return False
+
+
+def _mid_rollout(child: Mapping[str, Any] | None) -> bool:
+    status = (child or {}).get("status") or {}
+    return 0 < status.get("updatedReplicas", 0) < status.get("replicas", 0)
 
 
 def _template_matches(child: Mapping[str, Any] | None, new_labels: Mapping[str, str]) -> bool:
@@ -437,7 +463,7 @@ def _status(
             "pendingCount": counts.pending,
             "unplacedCount": counts.unplaced,
         }
-        origin = fallback_plan.fallback_from.get(ecs) if fallback_plan is not None else None
+        origin = fallback_plan.fallback_from().get(ecs) if fallback_plan is not None else None
         if origin:
             entry["fallbackFrom"] = origin
         providers.append(entry)
@@ -524,9 +550,10 @@ def _status(
     if fallback_plan is not None and fallback_plan.state:
         status["fallback"] = fallback_plan.state
     # While a deployment is in progress, time matters (grace periods, breaker): look again soon.
-    requeue = 5.0 if any(d.get("rolloutState") == "IN_PROGRESS" for d in decision.deployments) else None
-    if fallback_plan is not None and fallback_plan.requeue_after is not None:
-        requeue = min(x for x in (requeue, fallback_plan.requeue_after) if x is not None)
+    waiting = any(d.get("rolloutState") == "IN_PROGRESS" for d in decision.deployments) or (
+        fallback_plan is not None and (unplaced_total or fallback_plan.state.get("fallbacks"))
+    )
+    requeue = 5.0 if waiting else None
     return status, k8s_events, requeue
 
 

@@ -35,3 +35,16 @@ def test_empty_desired_collections_match_absent_fields():
         {"metadata": {"annotations": {}}, "spec": {"tolerations": []}}, {"metadata": {}, "spec": {}}
     )
     assert not satisfied({"spec": {"tolerations": [{"key": "k"}]}}, {"spec": {}})
+
+
+def test_quantities_normalised_by_the_api_server_are_not_drift():
+    desired = {"resources": {"requests": {"memory": "1024Mi", "cpu": "500m"}}}
+    live = {"resources": {"requests": {"memory": "1Gi", "cpu": "0.5"}}}
+    assert satisfied(desired, live)
+    assert not satisfied(
+        {"resources": {"limits": {"memory": "1024Mi"}}}, {"resources": {"limits": {"memory": "2Gi"}}}
+    )
+
+
+def test_values_outside_resources_compare_as_strings():
+    assert not satisfied({"env": [{"name": "N", "value": "10"}]}, {"env": [{"name": "N", "value": "10.0"}]})
