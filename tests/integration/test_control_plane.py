@@ -263,6 +263,70 @@ def test_no_execute_taint_evicts_pods_and_the_deployment_replaces_them_elsewhere
     assert not on_victim & {p.metadata.name for p in after}
 
 
+@pytest.fixture
+def extra_on_demand_node(api_client) -> Iterator[str]:
+    name = fleet.add_node(api_client, "on-demand")
+    yield name
+    fleet.remove_node(api_client, name)
+
+
+def test_lost_node_goes_not_ready_and_its_pods_are_replaced_elsewhere(
+    api_client, namespace, extra_on_demand_node
+):
+    apps = client.AppsV1Api(api_client)
+    spec = {
+        "containers": [{"name": "app", "image": PAUSE_IMAGE, "resources": {"requests": {"cpu": "100m"}}}],
+        "affinity": {
+            "nodeAffinity": {
+                "requiredDuringSchedulingIgnoredDuringExecution": {
+                    "nodeSelectorTerms": [
+                        {
+                            "matchExpressions": [
+                                {
+                                    "key": "kubernetes.io/hostname",
+                                    "operator": "In",
+                                    "values": [extra_on_demand_node, "kwok-on-demand-0"],
+                                }
+                            ]
+                        }
+                    ]
+                }
+            }
+        },
+        "topologySpreadConstraints": [
+            {
+                "maxSkew": 1,
+                "topologyKey": "kubernetes.io/hostname",
+                "whenUnsatisfiable": "DoNotSchedule",
+                "nodeTaintsPolicy": "Honor",
+                "labelSelector": {"matchLabels": {"app": "lost"}},
+            }
+        ],
+    }
+    apps.create_namespaced_deployment(namespace, deployment("lost", 2, spec))
+
+    def live_ready_pods() -> list[client.V1Pod] | None:
+        pods = [p for p in pods_of(api_client, namespace, "lost") if p.metadata.deletion_timestamp is None]
+        return pods if len(pods) == 2 and all(map(is_ready, pods)) else None
+
+    before = wait_for(live_ready_pods, timeout=60, what="2 ready pods")
+    assert {p.spec.node_name for p in before} == {extra_on_demand_node, "kwok-on-demand-0"}
+
+    fleet.lose_node(api_client, extra_on_demand_node)
+
+    def not_ready() -> bool:
+        rows = {row.name: row for row in fleet.list_fake_nodes(api_client)}
+        return not rows[extra_on_demand_node].ready
+
+    wait_for(not_ready, timeout=60, what="lost node NotReady")
+
+    def replaced() -> list[client.V1Pod] | None:
+        pods = live_ready_pods()
+        return pods if pods and all(p.spec.node_name == "kwok-on-demand-0" for p in pods) else None
+
+    wait_for(replaced, timeout=60, what="pods replaced off the lost node")
+
+
 def test_deployment_larger_than_the_pool_leaves_pods_pending_unschedulable(api_client, namespace):
     apps = client.AppsV1Api(api_client)
     apps.create_namespaced_deployment(namespace, deployment("huge", 2, spot_pod_spec(cpu="1000")))
