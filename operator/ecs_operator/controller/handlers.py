@@ -70,6 +70,13 @@ def _enqueue_services(namespace: str | None, family: str | None = None) -> None:
         runtime.queue.add(("Service", meta["namespace"], meta["name"]))
 
 
+def _enqueue_clusters(namespace: str) -> None:
+    """The namespace's Cluster counts its services and running tasks."""
+    runtime = rt()
+    for body in runtime.store.all(reconcile.kind_key(resources.ECS_CLUSTER), namespace):
+        runtime.queue.add(("Cluster", namespace, body["metadata"]["name"]))
+
+
 def _enqueue_capacity_providers() -> None:
     runtime = rt()
     for body in runtime.store.all(reconcile.kind_key(resources.CAPACITY_PROVIDER)):
@@ -107,6 +114,7 @@ def _queue_key_for_service_label(namespace: str, label: str) -> None:
 def ecsservice_event(event: dict[str, Any], body: Any, namespace: str, name: str, **_: Any) -> None:
     if _record(resources.ECS_SERVICE, event, body):
         rt().queue.add(("Service", namespace, name))
+        _enqueue_clusters(namespace)
         family = (body.get("spec") or {}).get("taskDefinition")
         if family:  # an INACTIVE task definition waits for its last service
             try:
@@ -191,6 +199,7 @@ def serviceaccount_event(event: dict[str, Any], body: Any, namespace: str, **_: 
 @kopf.on.event("", "v1", "pods", labels=MANAGED)
 def pod_event(event: dict[str, Any], body: Any, namespace: str, **_: Any) -> None:
     _child_event(resources.POD, event, body, namespace)
+    _enqueue_clusters(namespace)
     provider = (body.get("metadata", {}).get("labels") or {}).get(labels.CAPACITY_PROVIDER)
     if provider:
         rt().queue.add(("CapacityProvider", "", provider))

@@ -49,6 +49,10 @@ POD_DISRUPTION_BUDGET = Resource("policy", "v1", "poddisruptionbudgets", "PodDis
 POD = Resource("", "v1", "pods", "Pod")
 NODE = Resource("", "v1", "nodes", "Node", False)
 EVENT = Resource("", "v1", "events", "Event")
+NAMESPACE = Resource("", "v1", "namespaces", "Namespace", False)
+CUSTOM_RESOURCE_DEFINITION = Resource(
+    "apiextensions.k8s.io", "v1", "customresourcedefinitions", "CustomResourceDefinition", False
+)
 
 BY_API_VERSION_AND_KIND: dict[tuple[str, str], Resource] = {
     (r.api_version, r.kind): r
@@ -66,6 +70,8 @@ BY_API_VERSION_AND_KIND: dict[tuple[str, str], Resource] = {
         POD,
         NODE,
         EVENT,
+        NAMESPACE,
+        CUSTOM_RESOURCE_DEFINITION,
     )
 }
 

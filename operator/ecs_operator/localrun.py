@@ -1,0 +1,160 @@
+"""Run the product locally: install the CRDs, apply manifests, and run the operator as a process.
+
+Shared by `ecs-operator demo` and the integration tests, so the tests exercise what a user runs.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from ecs_operator.api.crd import all_crds
+from ecs_operator.controller.kube import Kube
+from ecs_operator.controller.resources import CUSTOM_RESOURCE_DEFINITION as CRD
+from ecs_operator.controller.resources import NAMESPACE
+
+
+def _poll(probe: Any, timeout: float, what: str, interval: float = 0.2) -> Any:
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            result = probe()
+            if result:
+                return result
+        except Exception:  # not ready yet
+            if time.monotonic() >= deadline:
+                raise
+        if time.monotonic() >= deadline:
+            raise TimeoutError(f"{what} not ready after {timeout:.0f} s")
+        time.sleep(interval)
+
+
+def install_crds(kube: Kube, timeout: float = 60) -> None:
+    """Server-side apply of the CRDs generated from the models, then wait until Established."""
+    for crd in all_crds().values():
+        kube.apply(crd)
+    for crd in all_crds().values():
+        name = crd["metadata"]["name"]
+
+        def established(name: str = name) -> bool:
+            body = kube.get(CRD, None, name) or {}
+            conds = (body.get("status") or {}).get("conditions") or []
+            return any(c["type"] == "Established" and c["status"] == "True" for c in conds)
+
+        _poll(established, timeout, f"CRD {name}")
+
+
+def ensure_namespace(kube: Kube, name: str) -> None:
+    if kube.get(NAMESPACE, None, name) is None:
+        kube.create({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": name}})
+
+
+def read_manifests(paths: Iterable[str | Path]) -> list[dict[str, Any]]:
+    docs: list[dict[str, Any]] = []
+    for path in paths:
+        path = Path(path)
+        files = sorted(path.glob("*.y*ml")) if path.is_dir() else [path]
+        for file in files:
+            docs += [d for d in yaml.safe_load_all(file.read_text()) if isinstance(d, dict)]
+    return docs
+
+
+def apply_manifests(kube: Kube, docs: Iterable[Mapping[str, Any]], namespace: str) -> None:
+    for doc in docs:
+        body = {**doc, "metadata": dict(doc["metadata"])}
+        if body["kind"] not in ("CapacityProvider", "Namespace", "CustomResourceDefinition"):
+            body["metadata"].setdefault("namespace", namespace)
+        kube.apply(body)
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@dataclass
+class OperatorProcess:
+    """`ecs-operator run` as a child process, with its metrics and health ports."""
+
+    kubeconfig: Path
+    log_path: Path
+    extra_args: list[str] = field(default_factory=list)
+    metrics_port: int = field(default_factory=free_port)
+    health_port: int = field(default_factory=free_port)
+    process: subprocess.Popen[bytes] | None = None
+
+    def start(self, timeout: float = 60) -> OperatorProcess:
+        log = open(self.log_path, "ab")  # noqa: SIM115 - handed to the child, closed with it
+        env = {**os.environ, "KUBECONFIG": str(self.kubeconfig)}
+        self.process = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "ecs_operator",
+                "run",
+                "--kubeconfig",
+                str(self.kubeconfig),
+                "--metrics-port",
+                str(self.metrics_port),
+                "--health-port",
+                str(self.health_port),
+                *self.extra_args,
+            ],
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            env=env,
+        )
+        log.close()
+        _poll(self.healthy, timeout, "operator /healthz")
+        return self
+
+    def healthy(self) -> bool:
+        if self.process is None or self.process.poll() is not None:
+            raise RuntimeError(f"the operator exited; see {self.log_path}")
+        with urllib.request.urlopen(f"http://127.0.0.1:{self.health_port}/healthz", timeout=2) as resp:
+            return bool(resp.status == 200)
+
+    def metrics(self) -> dict[str, float]:
+        """Prometheus samples as {'name{labels}': value}."""
+        with urllib.request.urlopen(f"http://127.0.0.1:{self.metrics_port}/metrics", timeout=5) as resp:
+            text = resp.read().decode()
+        samples = {}
+        for line in text.splitlines():
+            if line and not line.startswith("#"):
+                key, _, value = line.rpartition(" ")
+                samples[key] = float(value)
+        return samples
+
+    def writes(self) -> float:
+        return sum(v for k, v in self.metrics().items() if k.startswith("ecs_operator_api_writes_total{"))
+
+    def stop(self, timeout: float = 20) -> None:
+        if self.process is None:
+            return
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+            try:
+                self.process.wait(timeout)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+        self.process = None
+
+    def kill(self) -> None:
+        """An abrupt end (SIGKILL), as a crashed or evicted operator."""
+        if self.process is not None:
+            self.process.kill()
+            self.process.wait()
+            self.process = None
