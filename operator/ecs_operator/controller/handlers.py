@@ -83,7 +83,7 @@ def _enqueue_capacity_providers() -> None:
         runtime.queue.add(("CapacityProvider", "", body["metadata"]["name"]))
 
 
-def _record(resource: Resource, event: dict[str, Any], body: Any) -> bool:
+def _record(resource: Resource, event: kopf.RawEvent, body: kopf.Body) -> bool:
     """Update the store from a watch event; False when the namespace is not ours."""
     runtime = rt()
     data = dict(body)
@@ -111,15 +111,17 @@ def _queue_key_for_service_label(namespace: str, label: str) -> None:
 
 
 @kopf.on.event(resources.ECS_SERVICE.group, resources.ECS_SERVICE.version, resources.ECS_SERVICE.plural)
-def ecsservice_event(event: dict[str, Any], body: Any, namespace: str, name: str, **_: Any) -> None:
+def ecsservice_event(
+    event: kopf.RawEvent, body: kopf.Body, namespace: str | None, name: str, **_: Any
+) -> None:
     if _record(resources.ECS_SERVICE, event, body):
-        rt().queue.add(("Service", namespace, name))
-        _enqueue_clusters(namespace)
+        rt().queue.add(("Service", namespace or "", name))
+        _enqueue_clusters(namespace or "")
         family = (body.get("spec") or {}).get("taskDefinition")
         if family:  # an INACTIVE task definition waits for its last service
             try:
                 td = k8s_name(parse_reference(family)[0])
-                rt().queue.add(("TaskDefinition", namespace, td))
+                rt().queue.add(("TaskDefinition", namespace or "", td))
             except ValueError:
                 pass
 
@@ -127,79 +129,83 @@ def ecsservice_event(event: dict[str, Any], body: Any, namespace: str, name: str
 @kopf.on.event(
     resources.TASK_DEFINITION.group, resources.TASK_DEFINITION.version, resources.TASK_DEFINITION.plural
 )
-def taskdefinition_event(event: dict[str, Any], body: Any, namespace: str, name: str, **_: Any) -> None:
+def taskdefinition_event(
+    event: kopf.RawEvent, body: kopf.Body, namespace: str | None, name: str, **_: Any
+) -> None:
     if _record(resources.TASK_DEFINITION, event, body):
-        rt().queue.add(("TaskDefinition", namespace, name))
+        rt().queue.add(("TaskDefinition", namespace or "", name))
         _enqueue_services(namespace, family=name)
 
 
 @kopf.on.event(
     resources.CAPACITY_PROVIDER.group, resources.CAPACITY_PROVIDER.version, resources.CAPACITY_PROVIDER.plural
 )
-def capacityprovider_event(event: dict[str, Any], body: Any, name: str, **_: Any) -> None:
+def capacityprovider_event(event: kopf.RawEvent, body: kopf.Body, name: str, **_: Any) -> None:
     if _record(resources.CAPACITY_PROVIDER, event, body):
         rt().queue.add(("CapacityProvider", "", name))
         _enqueue_services(None)
 
 
 @kopf.on.event(resources.ECS_CLUSTER.group, resources.ECS_CLUSTER.version, resources.ECS_CLUSTER.plural)
-def ecscluster_event(event: dict[str, Any], body: Any, namespace: str, name: str, **_: Any) -> None:
+def ecscluster_event(
+    event: kopf.RawEvent, body: kopf.Body, namespace: str | None, name: str, **_: Any
+) -> None:
     if _record(resources.ECS_CLUSTER, event, body):
-        rt().queue.add(("Cluster", namespace, name))
+        rt().queue.add(("Cluster", namespace or "", name))
         _enqueue_services(namespace)
 
 
 @kopf.on.event("", "v1", "nodes")
-def node_event(event: dict[str, Any], body: Any, **_: Any) -> None:
+def node_event(event: kopf.RawEvent, body: kopf.Body, **_: Any) -> None:
     if _record(resources.NODE, event, body):
         _enqueue_capacity_providers()
 
 
 @kopf.on.event("apps", "v1", "controllerrevisions", labels=MANAGED)
-def controllerrevision_event(event: dict[str, Any], body: Any, namespace: str, **_: Any) -> None:
+def controllerrevision_event(event: kopf.RawEvent, body: kopf.Body, namespace: str | None, **_: Any) -> None:
     if _record(resources.CONTROLLER_REVISION, event, body):
         for owner in body.get("metadata", {}).get("ownerReferences") or []:
             if owner.get("kind") == "TaskDefinition":
-                rt().queue.add(("TaskDefinition", namespace, owner["name"]))
+                rt().queue.add(("TaskDefinition", namespace or "", owner["name"]))
         _enqueue_services(namespace)
 
 
-def _child_event(resource: Resource, event: dict[str, Any], body: Any, namespace: str) -> None:
+def _child_event(resource: Resource, event: kopf.RawEvent, body: kopf.Body, namespace: str | None) -> None:
     if _record(resource, event, body):
         service = _owner_service(body)
         if service:
-            _queue_key_for_service_label(namespace, service)
+            _queue_key_for_service_label(namespace or "", service)
 
 
 @kopf.on.event("apps", "v1", "deployments", labels=MANAGED)
-def deployment_event(event: dict[str, Any], body: Any, namespace: str, **_: Any) -> None:
+def deployment_event(event: kopf.RawEvent, body: kopf.Body, namespace: str | None, **_: Any) -> None:
     _child_event(resources.DEPLOYMENT, event, body, namespace)
 
 
 @kopf.on.event("apps", "v1", "daemonsets", labels=MANAGED)
-def daemonset_event(event: dict[str, Any], body: Any, namespace: str, **_: Any) -> None:
+def daemonset_event(event: kopf.RawEvent, body: kopf.Body, namespace: str | None, **_: Any) -> None:
     _child_event(resources.DAEMON_SET, event, body, namespace)
 
 
 @kopf.on.event("", "v1", "services", labels=MANAGED)
-def core_service_event(event: dict[str, Any], body: Any, namespace: str, **_: Any) -> None:
+def core_service_event(event: kopf.RawEvent, body: kopf.Body, namespace: str | None, **_: Any) -> None:
     _child_event(resources.SERVICE, event, body, namespace)
 
 
 @kopf.on.event("policy", "v1", "poddisruptionbudgets", labels=MANAGED)
-def pdb_event(event: dict[str, Any], body: Any, namespace: str, **_: Any) -> None:
+def pdb_event(event: kopf.RawEvent, body: kopf.Body, namespace: str | None, **_: Any) -> None:
     _child_event(resources.POD_DISRUPTION_BUDGET, event, body, namespace)
 
 
 @kopf.on.event("", "v1", "serviceaccounts", labels=MANAGED)
-def serviceaccount_event(event: dict[str, Any], body: Any, namespace: str, **_: Any) -> None:
+def serviceaccount_event(event: kopf.RawEvent, body: kopf.Body, namespace: str | None, **_: Any) -> None:
     _child_event(resources.SERVICE_ACCOUNT, event, body, namespace)
 
 
 @kopf.on.event("", "v1", "pods", labels=MANAGED)
-def pod_event(event: dict[str, Any], body: Any, namespace: str, **_: Any) -> None:
+def pod_event(event: kopf.RawEvent, body: kopf.Body, namespace: str | None, **_: Any) -> None:
     _child_event(resources.POD, event, body, namespace)
-    _enqueue_clusters(namespace)
+    _enqueue_clusters(namespace or "")
     provider = (body.get("metadata", {}).get("labels") or {}).get(labels.CAPACITY_PROVIDER)
     if provider:
         rt().queue.add(("CapacityProvider", "", provider))
@@ -209,14 +215,15 @@ def pod_event(event: dict[str, Any], body: Any, namespace: str, **_: Any) -> Non
 def login(**_: Any) -> kopf.ConnectionInfo:
     """kopf watches with the same credentials as our client (kubeconfig, token or in-cluster)."""
     config = rt().kube.api.configuration
-    token = (config.api_key or {}).get("authorization") or (config.api_key or {}).get("BearerToken")
-    scheme, _, token = (token or "").rpartition(" ") if token else ("", "", "")
+    keys: dict[str, str] = config.api_key or {}
+    token = keys.get("authorization") or keys.get("BearerToken")
+    scheme, _sep, bare = (token or "").rpartition(" ")
     return kopf.ConnectionInfo(
         server=config.host,
         ca_path=config.ssl_ca_cert,
         insecure=not config.verify_ssl,
-        scheme=scheme or ("Bearer" if token else None),
-        token=token or None,
+        scheme=scheme or ("Bearer" if bare else None),
+        token=bare or None,
         certificate_path=config.cert_file,
         private_key_path=config.key_file,
     )

@@ -132,9 +132,9 @@ class Kube:
 
     def patch_status(
         self, resource: Resource, namespace: str | None, name: str, status: Mapping[str, Any]
-    ) -> None:
+    ) -> dict[str, Any] | None:
         try:
-            self._call(
+            return self._call(
                 "PATCH",
                 resource.path(namespace, name, "status"),
                 {"status": dict(status)},
@@ -156,9 +156,10 @@ class Kube:
     ) -> None:
         """A core/v1 Event, as `kubectl describe` shows them."""
         meta = involved["metadata"]
+        namespace = meta.get("namespace") or "default"
         now = now or datetime.now(UTC)
         stamp = now.strftime("%Y-%m-%dT%H:%M:%SZ")
-        body = {
+        body: dict[str, Any] = {
             "apiVersion": "v1",
             "kind": "Event",
             "metadata": {
@@ -184,6 +185,6 @@ class Kube:
             "reportingInstance": "ecs-operator",
         }
         try:
-            self._call("POST", resources.EVENT.path(body["metadata"]["namespace"]), body)
+            self._call("POST", resources.EVENT.path(namespace), body)
         except ApiException as exc:  # events are best effort; never fail a reconcile on them
             log.warning("could not post event %s on %s: %s", reason, meta["name"], exc.reason)
