@@ -27,7 +27,7 @@ from ecs_operator.localcluster.kubeconfig import build_kubeconfig
 from ecs_operator.localcluster.layout import Layout
 from ecs_operator.localcluster.nodes import DEFAULT_SHAPE, NodeShape, build_pools
 from ecs_operator.localcluster.pki import make_pki
-from ecs_operator.localcluster.waiting import NotReadyInTime, wait_for
+from ecs_operator.localcluster.waiting import GiveUp, wait_for
 
 DEFAULT_NAME = "ecs-operator"
 # Start order; `down` stops in reverse.
@@ -58,7 +58,7 @@ class ClusterInfo:
         return config.new_client_from_config(config_file=str(self.kubeconfig))
 
 
-class ControlPlaneFailed(RuntimeError):
+class ControlPlaneFailed(GiveUp, RuntimeError):
     pass
 
 
@@ -69,7 +69,7 @@ def status(name: str = DEFAULT_NAME) -> ClusterInfo | None:
     if info is None:
         return None
     records = {record.name: record for record in processes.read_records(layout.pids_dir)}
-    if any(name not in records or not processes.is_ours(records[name]) for name in PROCESS_ORDER):
+    if any(process not in records or not processes.is_ours(records[process]) for process in PROCESS_ORDER):
         return None
     try:
         if not _apiserver_ready(info):
@@ -89,14 +89,14 @@ def up(
 ) -> ClusterInfo:
     """Start cluster `name`, or reuse it if it runs; either way both pools have at least `nodes_per_pool`
     Ready nodes. A reused cluster keeps the shape its nodes were created with."""
-    started = time.monotonic()
     with _exclusive(name):
-        return _up_locked(name, nodes_per_pool, node_shape, timeout, progress, started)
+        return _up_locked(name, nodes_per_pool, node_shape, timeout, progress)
 
 
 def _up_locked(
-    name: str, nodes_per_pool: int, node_shape: NodeShape, timeout: float, progress: Progress, started: float
+    name: str, nodes_per_pool: int, node_shape: NodeShape, timeout: float, progress: Progress
 ) -> ClusterInfo:
+    started = time.monotonic()
     running = status(name)
     if running is not None:
         progress(f"reusing running cluster {name!r} at {running.server}")
@@ -201,26 +201,20 @@ def _launch(layout: Layout, name: str, argv: list[str]) -> None:
 
 
 def _wait_process(layout: Layout, name: str, ready: Callable[[], bool], timeout: float) -> None:
-    """Wait for `ready`, failing fast (with its log) if the process dies first."""
+    """Wait for `ready`, failing at once (with its log) if the process dies first."""
     record = next(r for r in processes.read_records(layout.pids_dir) if r.name == name)
 
     def probe() -> bool:
         if not processes.is_ours(record):
-            raise ControlPlaneFailed(
-                f"{name} exited during start-up; last lines of its log:\n"
-                f"{processes.log_tail(layout.logs_dir, name)}"
-            )
+            raise _died_during_start(layout, name)
         return ready()
 
-    try:
-        wait_for(probe, timeout=timeout, what=name)
-    except NotReadyInTime as error:
-        if not processes.is_ours(record):
-            raise ControlPlaneFailed(
-                f"{name} exited during start-up; last lines of its log:\n"
-                f"{processes.log_tail(layout.logs_dir, name)}"
-            ) from error
-        raise
+    wait_for(probe, timeout=timeout, what=name)
+
+
+def _died_during_start(layout: Layout, name: str) -> ControlPlaneFailed:
+    log = processes.log_tail(layout.logs_dir, name)
+    return ControlPlaneFailed(f"{name} exited during start-up; last lines of its log:\n{log}")
 
 
 def _stop_processes(layout: Layout, progress: Progress = _stderr_progress) -> None:
