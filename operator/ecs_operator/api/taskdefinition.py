@@ -149,7 +149,7 @@ class HealthCheck(EcsModel):
     command: Annotated[list[LongString], Field(min_length=1, max_length=100)]
     interval: Annotated[int, Field(ge=5, le=300)] = 30
     # The API reference now says 2..120 (older pages: 2..60); accept the wider range.
-    timeout: Annotated[int, Field(ge=2, le=120)] = 5
+    timeout: Annotated[int, Field(ge=2, le=60)] = 5
     retries: Annotated[int, Field(ge=1, le=10)] = 3
     startPeriod: Annotated[int, Field(ge=0, le=300)] | None = None
 
