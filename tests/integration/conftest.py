@@ -28,7 +28,7 @@ HERE = Path(__file__).parent
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
-        if Path(str(item.fspath)).is_relative_to(HERE):
+        if item.path.is_relative_to(HERE):
             item.add_marker(pytest.mark.integration)
 
 
