@@ -126,7 +126,7 @@ build_kwok() {
 [[ -x "$BIN/etcd" ]] || with_progress "etcd $ETCD_VERSION" build_etcd
 [[ -x "$BIN/kwok" ]] || with_progress "kwok $KWOK_VERSION" build_kwok
 if [[ ! -x "$BIN/kube-apiserver" || ! -x "$BIN/kube-controller-manager" || ! -x "$BIN/kube-scheduler" ]]; then
-  with_progress "kube-apiserver, kube-controller-manager, kube-scheduler $K8S_VERSION (cold: ~20 min)" build_kubernetes
+  with_progress "kube-apiserver, kube-controller-manager, kube-scheduler $K8S_VERSION (cold: 5-20 min)" build_kubernetes
 fi
 say "done in $(( $(date +%s) - START )) s: $BIN"
 echo "$BIN"
