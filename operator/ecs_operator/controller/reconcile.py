@@ -182,7 +182,12 @@ def reconcile_cluster(rt: Runtime, namespace: str, name: str) -> float | None:
     services = len(rt.store.all(kind_key(resources.ECS_SERVICE), namespace))
     _, stamp = now_stamp()
     status = cluster.cluster_status(
-        body, providers_by_name(rt), running_tasks=running, active_services=services, now=stamp
+        body,
+        providers_by_name(rt),
+        running_tasks=running,
+        active_services=services,
+        now=stamp,
+        in_effect=cluster.cluster_of(rt.store.all(kind_key(resources.ECS_CLUSTER), namespace)),
     )
     write_status(rt, resources.ECS_CLUSTER, body, status)
     return None

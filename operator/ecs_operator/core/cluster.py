@@ -19,7 +19,10 @@ def cluster_status(
     running_tasks: int,
     active_services: int,
     now: str,
+    in_effect: Mapping[str, Any] | None = None,
 ) -> dict[str, Any]:
+    """`in_effect`: the namespace's Cluster that services use (see `cluster_of`); another one in the
+    same namespace is reported, not obeyed (an ECS cluster is the namespace)."""
     generation = body["metadata"].get("generation")
     spec_data = body.get("spec") or {}
     resolved: list[str] = []
@@ -38,6 +41,15 @@ def cluster_status(
         if spec.get("defaultCapacityProviderStrategy"):
             effective_strategy({}, spec, providers)
         ok, reason, message = True, "Active", f"{len(resolved)} capacity providers associated"
+        if in_effect is not None and in_effect["metadata"]["name"] != body["metadata"]["name"]:
+            ok, reason, message = (
+                False,
+                "DuplicateCluster",
+                (
+                    f"Cluster {in_effect['metadata']['name']} already configures this namespace; "
+                    "at most one Cluster per namespace is used"
+                ),
+            )
     except InvalidSpec as exc:
         ok, reason, message = False, "InvalidSpec", str(exc)
     except StrategyError as exc:
