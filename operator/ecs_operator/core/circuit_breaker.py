@@ -4,10 +4,12 @@ ECS replaces a failed task; Kubernetes restarts the container in place or leaves
 So a "failed task" is counted as:
 - every death of an essential container: each restart, plus the one it is down from now
   (`PodState.essential_failures`), and a Failed pod once: each is a task ECS would have replaced;
-- a pod still not Ready `healthCheckGracePeriodSeconds + NOT_READY_SECONDS` after it started, once.
-  ECS marks a task UNHEALTHY after `retries x interval` failed checks past the grace period
-  (3 x 30 s by default); 120 s is that plus slack, and also covers tasks with no health check,
-  which ECS counts healthy 40 s after RUNNING. A pod that dies later adds only its further deaths.
+- a pod still not Ready `healthCheckGracePeriodSeconds` plus the time its health check needs to
+  call it UNHEALTHY after it started, once. ECS marks a task UNHEALTHY after `startPeriod` and
+  `retries` failed checks `interval` apart (each up to `timeout`): `unhealthy_after` of the task
+  definition, the slowest essential container. A task definition without a health check gets
+  NOT_READY_SECONDS (ECS counts such a task healthy 40 s after RUNNING; 120 s leaves slack for a
+  slow start). A pod that dies later adds only its further deaths.
 Pods the scheduler cannot place are not failures: ECS creates no task it cannot place (ref §1.6).
 
 Counting is level-based: the state carries, per pod, how many failures were already counted, so
@@ -28,6 +30,7 @@ from fractions import Fraction
 from math import ceil
 from typing import Any
 
+from ecs_operator.core.health import DEFAULT_INTERVAL, DEFAULT_RETRIES, DEFAULT_TIMEOUT
 from ecs_operator.core.observed import PodState, deployment_label
 
 NOT_READY_SECONDS = 120
@@ -54,6 +57,29 @@ def threshold(config: Mapping[str, Any] | None, desired_count: int) -> int:
     if kind == "UNBOUNDED_PERCENT":
         return max(1, share)
     return min(200, max(3, share))
+
+
+def _number(value: Any, default: int) -> int:
+    try:
+        return int(value) if value is not None else default
+    except (TypeError, ValueError):
+        return default
+
+
+def unhealthy_after(task_definition: Mapping[str, Any] | None) -> int:
+    """Seconds after start by which a task that never passed its health check is UNHEALTHY in ECS:
+    startPeriod + retries x (interval + timeout), the slowest essential container with a health
+    check; NOT_READY_SECONDS when no essential container has one."""
+    windows = []
+    for container in (task_definition or {}).get("containerDefinitions") or []:
+        check = container.get("healthCheck")
+        if not check or container.get("essential") is False:
+            continue
+        retries = _number(check.get("retries"), DEFAULT_RETRIES)
+        interval = _number(check.get("interval"), DEFAULT_INTERVAL)
+        timeout = _number(check.get("timeout"), DEFAULT_TIMEOUT)
+        windows.append(_number(check.get("startPeriod"), 0) + retries * (interval + timeout))
+    return max(windows) if windows else NOT_READY_SECONDS
 
 
 @dataclass(frozen=True)

@@ -25,13 +25,13 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 from ecs_operator.core import events
-from ecs_operator.core.circuit_breaker import evaluate
+from ecs_operator.core.circuit_breaker import NOT_READY_SECONDS, evaluate
 from ecs_operator.core.observed import Counts, PodState, deployment_label, format_time, summarize
 
 PRIMARY = "PRIMARY"
@@ -143,8 +143,11 @@ def reconcile_deployments(
     desired_count: int,
     grace_seconds: int,
     now: datetime,
+    not_ready_seconds: Callable[[str], int] | None = None,
 ) -> DeploymentsDecision:
-    """`pods`: the service's pods (all children). `breaker_config`: deploymentCircuitBreaker or None."""
+    """`pods`: the service's pods (all children). `breaker_config`: deploymentCircuitBreaker or None.
+    `not_ready_seconds`: for a `family:N`, how long past the grace period a task may stay not Ready
+    before it counts as failed (`circuit_breaker.unhealthy_after` of that revision)."""
     stamp = format_time(now)
     entries = [dict(d) for d in previous or []]
     before = {d["id"]: dict(d) for d in entries}
@@ -178,6 +181,9 @@ def reconcile_deployments(
             desired_count=desired_count,
             grace_seconds=grace_seconds,
             now=now,
+            not_ready_seconds=(
+                not_ready_seconds(primary["taskDefinition"]) if not_ready_seconds else NOT_READY_SECONDS
+            ),
         )
         primary["failedTasks"] = breaker.failed_tasks
         if breaker.triggered:

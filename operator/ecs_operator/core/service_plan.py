@@ -19,7 +19,7 @@ from ecs_operator import API_GROUP
 from ecs_operator.api.names import child_name, k8s_name
 from ecs_operator.api.service import ServiceSpec
 from ecs_operator.core import children as build
-from ecs_operator.core import deployments, events, fallback, placement, rollout
+from ecs_operator.core import circuit_breaker, deployments, events, fallback, placement, rollout
 from ecs_operator.core.capacity import node_in_pool, node_ready, quantity
 from ecs_operator.core.conditions import condition, merge_conditions
 from ecs_operator.core.observed import Counts, PodState, format_time
@@ -250,6 +250,7 @@ def _plan(inputs: ServiceInputs) -> ServicePlan:
         desired_count=desired,
         grace_seconds=spec.get("healthCheckGracePeriodSeconds") or 0,
         now=now,
+        not_ready_seconds=lambda ref: circuit_breaker.unhealthy_after(_lookup_revision(ref, inputs.families)),
     )
     serving_spec = _lookup_revision(decision.serving_task_definition, inputs.families)
     if serving_spec is None:
@@ -468,7 +469,7 @@ def _status(
             entry["fallbackFrom"] = origin
         providers.append(entry)
     total = Counts.of(inputs.pods)
-    primary = next((d for d in decision.deployments if d.get("status") == "PRIMARY"), {})
+    primary: Mapping[str, Any] = next((d for d in decision.deployments if d.get("status") == "PRIMARY"), {})
 
     ecs_messages: list[str] = list(decision.events)
     if fallback_plan is not None:

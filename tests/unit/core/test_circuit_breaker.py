@@ -211,3 +211,20 @@ def test_new_deaths_add_exactly_their_number(pods, deaths):
     _, second = look(stored, crashed, config=config, at=at)
     assert second.failed_tasks == first.failed_tasks + deaths
     assert second.failure_count == first.failure_count + deaths
+
+
+def test_unhealthy_after_follows_the_slowest_essential_health_check():
+    from ecs_operator.core.circuit_breaker import NOT_READY_SECONDS, unhealthy_after
+
+    check = {"command": ["CMD-SHELL", "true"], "interval": 5, "timeout": 2, "retries": 2, "startPeriod": 10}
+    td = {
+        "containerDefinitions": [
+            {"name": "a", "essential": True, "healthCheck": check},
+            {"name": "b", "essential": True, "healthCheck": {"command": ["CMD", "true"]}},  # 3 x (30 + 5)
+            {"name": "c", "essential": False, "healthCheck": {**check, "startPeriod": 300}},
+        ]
+    }
+    assert unhealthy_after(td) == 105
+    assert unhealthy_after({"containerDefinitions": [td["containerDefinitions"][0]]}) == 24
+    assert unhealthy_after({"containerDefinitions": [{"name": "x"}]}) == NOT_READY_SECONDS
+    assert unhealthy_after(None) == NOT_READY_SECONDS
