@@ -55,7 +55,14 @@ def install_crds(kube: Kube, timeout: float = 60) -> None:
         _poll(established, timeout, f"CRD {name}")
 
 
-def ensure_namespace(kube: Kube, name: str) -> None:
+def ensure_namespace(kube: Kube, name: str, timeout: float = 120) -> None:
+    """Create the namespace; one still Terminating from an earlier run is waited out first."""
+
+    def gone_or_active() -> bool:
+        body = kube.get(NAMESPACE, None, name)
+        return body is None or (body.get("status") or {}).get("phase") != "Terminating"
+
+    _poll(gone_or_active, timeout, f"namespace {name} to finish terminating", interval=1)
     if kube.get(NAMESPACE, None, name) is None:
         kube.create({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": name}})
 
