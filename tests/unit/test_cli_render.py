@@ -1,0 +1,58 @@
+"""`ecs-operator render` run as a user would: a subprocess over real files."""
+
+import subprocess
+import sys
+from pathlib import Path
+
+import yaml
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+def render(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "ecs_operator", "render", *args],
+        capture_output=True,
+        text=True,
+        input=stdin,
+        timeout=60,
+        cwd=REPO,
+    )
+
+
+def test_render_of_the_examples_prints_the_split_and_every_child():
+    result = render("-f", "examples", "-n", "shop")
+    assert result.returncode == 0, result.stderr
+    docs = list(yaml.safe_load_all(result.stdout))
+    by_name = {(d["kind"], d["metadata"]["name"]): d for d in docs}
+    assert by_name[("Deployment", "web-fargate")]["spec"]["replicas"] == 4
+    assert by_name[("Deployment", "web-fargate-spot")]["spec"]["replicas"] == 6
+    assert by_name[("Deployment", "worker-fargate-spot")]["spec"]["replicas"] == 3
+    assert ("DaemonSet", "log-agent-fargate-spot") in by_name
+    assert ("ControllerRevision", "web-1") in by_name
+    assert all(d["metadata"].get("namespace") == "shop" for d in docs if d["kind"] != "CapacityProvider")
+    spot = by_name[("Deployment", "web-fargate-spot")]["spec"]["template"]["spec"]
+    assert spot["nodeSelector"] == {"ecs-operator.dev/capacity-type": "spot"}
+    assert spot["tolerations"][0]["value"] == "spot"
+
+
+def test_render_reports_a_service_that_cannot_run_and_exits_1():
+    manifest = """
+apiVersion: ecs-operator.dev/v1alpha1
+kind: Service
+metadata: {name: lost}
+spec: {taskDefinition: nowhere, desiredCount: 1, launchType: FARGATE}
+"""
+    without_providers = render("-f", "-", stdin=manifest)
+    assert without_providers.returncode == 1
+    assert "Service default/lost: NoStrategy" in without_providers.stderr
+    with_providers = render("-f", "examples/00-capacity-providers.yaml", "-f", "-", stdin=manifest)
+    assert with_providers.returncode == 1
+    assert "Service default/lost: TaskDefinitionNotFound" in with_providers.stderr
+    assert "nowhere" in with_providers.stderr
+
+
+def test_render_of_an_unreadable_file_exits_2_with_the_reason():
+    result = render("-f", "does-not-exist.yaml")
+    assert result.returncode == 2
+    assert "does-not-exist.yaml" in result.stderr
