@@ -52,11 +52,21 @@ def read_records(pids_dir: Path) -> list[ProcessRecord]:
 
 def is_ours(record: ProcessRecord) -> bool:
     """True while the pid still runs the binary we started, started when we started it."""
+    return (
+        _start_ticks(record.pid) == record.start_ticks
+        and _runs(record.pid, record.exe)
+        and not _is_zombie(record.pid)
+    )
+
+
+def _runs(pid: int, exe: str) -> bool:
+    """The process's executable is `exe`, or (a wrapper script) its interpreter was given `exe`."""
     try:
-        exe = os.readlink(f"/proc/{record.pid}/exe")
+        if os.readlink(f"/proc/{pid}/exe") == exe:
+            return True
+        return exe in Path(f"/proc/{pid}/cmdline").read_bytes().decode(errors="replace").split("\0")
     except OSError:
         return False
-    return exe == record.exe and _start_ticks(record.pid) == record.start_ticks and not _is_zombie(record.pid)
 
 
 def stop(record: ProcessRecord, timeout: float = 10.0) -> None:
@@ -64,7 +74,8 @@ def stop(record: ProcessRecord, timeout: float = 10.0) -> None:
     if not is_ours(record):
         _reap(record.pid)
         return
-    os.kill(record.pid, signal.SIGTERM)
+    # start_new_session made the process a group leader: signal the group, so a wrapper's children go too.
+    os.killpg(record.pid, signal.SIGTERM)
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         _reap(record.pid)
@@ -72,7 +83,7 @@ def stop(record: ProcessRecord, timeout: float = 10.0) -> None:
             return
         time.sleep(0.1)
     if is_ours(record):
-        os.kill(record.pid, signal.SIGKILL)
+        os.killpg(record.pid, signal.SIGKILL)
     while is_ours(record):
         _reap(record.pid)
         time.sleep(0.05)

@@ -1,8 +1,21 @@
 import dataclasses
 import shutil
 import time
+from pathlib import Path
 
 from ecs_operator.localcluster import processes
+
+
+def group_alive(pgid: int) -> bool:
+    """Any non-zombie process left in the process group."""
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[2]) == pgid and fields[0] != "Z":
+            return True
+    return False
 
 
 def test_started_process_is_ours_until_stopped_and_its_log_is_kept(tmp_path):
@@ -14,6 +27,7 @@ def test_started_process_is_ours_until_stopped_and_its_log_is_kept(tmp_path):
     finally:
         processes.stop(record, timeout=5)
     assert not processes.is_ours(record)
+    assert not group_alive(record.pid)  # the script's `sleep` child went with it
     assert (tmp_path / "logs" / "sleeper.log").exists()
 
 
@@ -39,3 +53,18 @@ def test_process_that_ignores_sigterm_is_killed_after_the_timeout(tmp_path):
     processes.stop(record, timeout=0.5)
     assert not processes.is_ours(record)
     assert time.monotonic() - started < 5
+    assert not group_alive(record.pid)
+
+
+def test_a_wrapper_script_counts_as_the_binary_it_is(tmp_path):
+    script = tmp_path / "kube-fake"
+    script.write_text("#!/bin/sh\nsleep 60\n")
+    script.chmod(0o755)
+    record = processes.start("wrapped", [str(script)], tmp_path / "l", tmp_path / "p")
+    try:
+        time.sleep(0.1)
+        assert processes.is_ours(record)
+    finally:
+        processes.stop(record, timeout=5)
+    assert not processes.is_ours(record)
+    assert not group_alive(record.pid)  # the script's `sleep` child went with it
