@@ -20,6 +20,7 @@ from typing import Any
 import yaml
 
 from ecs_operator.api.crd import all_crds
+from ecs_operator.controller import resources
 from ecs_operator.controller.kube import Kube
 from ecs_operator.controller.resources import CUSTOM_RESOURCE_DEFINITION as CRD
 from ecs_operator.controller.resources import NAMESPACE
@@ -80,7 +81,7 @@ def read_manifests(paths: Iterable[str | Path]) -> list[dict[str, Any]]:
 def apply_manifests(kube: Kube, docs: Iterable[Mapping[str, Any]], namespace: str) -> None:
     for doc in docs:
         body = {**doc, "metadata": dict(doc["metadata"])}
-        if body["kind"] not in ("CapacityProvider", "Namespace", "CustomResourceDefinition"):
+        if resources.resource_of(body).namespaced:
             body["metadata"].setdefault("namespace", namespace)
         kube.apply(body)
 

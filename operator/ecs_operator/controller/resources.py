@@ -54,6 +54,11 @@ CUSTOM_RESOURCE_DEFINITION = Resource(
     "apiextensions.k8s.io", "v1", "customresourcedefinitions", "CustomResourceDefinition", False
 )
 
+CLUSTER_ROLE = Resource("rbac.authorization.k8s.io", "v1", "clusterroles", "ClusterRole", False)
+CLUSTER_ROLE_BINDING = Resource(
+    "rbac.authorization.k8s.io", "v1", "clusterrolebindings", "ClusterRoleBinding", False
+)
+
 BY_API_VERSION_AND_KIND: dict[tuple[str, str], Resource] = {
     (r.api_version, r.kind): r
     for r in (
@@ -72,6 +77,8 @@ BY_API_VERSION_AND_KIND: dict[tuple[str, str], Resource] = {
         EVENT,
         NAMESPACE,
         CUSTOM_RESOURCE_DEFINITION,
+        CLUSTER_ROLE,
+        CLUSTER_ROLE_BINDING,
     )
 }
 

@@ -1,0 +1,172 @@
+"""Task definition lifecycle, strategy changes, and the chart's RBAC proven by a real run (issues 5, 7)."""
+
+from __future__ import annotations
+
+import base64
+import subprocess
+from collections import Counter
+from pathlib import Path
+
+import yaml
+from conftest import EXAMPLES, REPO, ecs_service, pods_of, steady, wait_until
+
+from ecs_operator.controller import resources
+from ecs_operator.localrun import OperatorProcess, apply_manifests, read_manifests
+
+WEB = [EXAMPLES / "01-cluster.yaml", EXAMPLES / "10-web.yaml"]
+
+
+def test_a_deleted_task_definition_is_inactive_while_its_service_keeps_running(operator, kube, namespace):
+    apply_manifests(kube, read_manifests(WEB), namespace)
+    wait_until(lambda: steady(kube, namespace, "web", 10), 90, "web steady")
+    kube.delete(resources.TASK_DEFINITION, namespace, "web")
+    inactive = wait_until(
+        lambda: (
+            (kube.get(resources.TASK_DEFINITION, namespace, "web") or {}).get("status", {}).get("status")
+            == "INACTIVE"
+            and kube.get(resources.TASK_DEFINITION, namespace, "web")
+        ),
+        30,
+        "web INACTIVE",
+    )
+    assert inactive["metadata"]["deletionTimestamp"]
+    assert len([p for p in pods_of(kube, namespace, "web") if p["status"].get("phase") == "Running"]) == 10
+    # The last service gone, the family goes too.
+    kube.delete(resources.ECS_SERVICE, namespace, "web")
+    wait_until(lambda: kube.get(resources.TASK_DEFINITION, namespace, "web") is None, 30, "web deregistered")
+
+
+def test_a_new_revision_registers_web_2_and_rolls_every_provider(operator, kube, namespace):
+    apply_manifests(kube, read_manifests(WEB), namespace)
+    wait_until(lambda: steady(kube, namespace, "web", 10), 90, "web steady")
+    docs = read_manifests([EXAMPLES / "10-web.yaml"])
+    td = next(d for d in docs if d["kind"] == "TaskDefinition")
+    td["spec"]["containerDefinitions"][0]["image"] = "public.ecr.aws/nginx/nginx:1.28"
+    apply_manifests(kube, [td], namespace)
+    wait_until(
+        lambda: (
+            steady(kube, namespace, "web", 10)
+            and ecs_service(kube, namespace, "web")["status"]["taskDefinition"] == "web:2"
+        ),
+        120,
+        "web:2 steady",
+    )
+    images = Counter(p["spec"]["containers"][0]["image"] for p in pods_of(kube, namespace, "web"))
+    assert images == {"public.ecr.aws/nginx/nginx:1.28": 10}
+    revisions = sorted(r["revision"] for r in kube.list(resources.CONTROLLER_REVISION, namespace))
+    assert revisions == [1, 2]
+
+
+def test_a_provider_that_leaves_the_strategy_is_removed_after_its_replacements_run(operator, kube, namespace):
+    apply_manifests(kube, read_manifests(WEB), namespace)
+    wait_until(lambda: steady(kube, namespace, "web", 10), 90, "web steady")
+    service = next(d for d in read_manifests([EXAMPLES / "10-web.yaml"]) if d["kind"] == "Service")
+    service["spec"]["capacityProviderStrategy"] = [{"capacityProvider": "FARGATE", "weight": 1}]
+    apply_manifests(kube, [service], namespace)
+
+    def spot_child_gone() -> bool:
+        return kube.get(resources.DEPLOYMENT, namespace, "web-fargate-spot") is None
+
+    wait_until(spot_child_gone, 90, "web-fargate-spot removed")
+    # It went only once the on-demand child ran the whole service (the pods are what the operator
+    # watches; the Deployment's own readyReplicas may lag them).
+    on_demand = kube.get(resources.DEPLOYMENT, namespace, "web-fargate")
+    assert on_demand["spec"]["replicas"] == 10
+    ready = [
+        p
+        for p in pods_of(kube, namespace, "web")
+        if p["metadata"]["labels"]["ecs-operator.dev/capacity-provider"] == "fargate"
+        and any(c["type"] == "Ready" and c["status"] == "True" for c in p["status"].get("conditions", []))
+    ]
+    assert len(ready) == 10
+    wait_until(lambda: steady(kube, namespace, "web", 10), 60, "web steady on FARGATE only")
+
+
+def _chart_rbac(tools: str, namespace: str) -> list[dict]:
+    manifest = subprocess.run(
+        [
+            f"{tools}/helm",
+            "template",
+            "rbac-proof",
+            str(REPO / "charts" / "ecs-operator"),
+            "--namespace",
+            namespace,
+            "--set",
+            "defaultCapacityProviders.enabled=false",
+        ],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
+    wanted = {"ServiceAccount", "ClusterRole", "ClusterRoleBinding"}
+    return [d for d in yaml.safe_load_all(manifest) if d and d["kind"] in wanted]
+
+
+def test_the_chart_cluster_role_is_enough_for_the_operator_to_reconcile_the_examples(
+    operator, kube, kubeconfig, api_client, namespace, tmp_path: Path
+):
+    tools = (
+        subprocess.run(
+            ["bash", str(REPO / "hack" / "kube-tools.sh")], check=True, capture_output=True, text=True
+        )
+        .stdout.strip()
+        .splitlines()[-1]
+    )
+    rbac = _chart_rbac(tools, namespace)
+    for doc in rbac:
+        doc["metadata"]["name"] = doc["metadata"]["name"] + (
+            "" if doc["kind"] == "ServiceAccount" else f"-{namespace}"
+        )
+        if doc["kind"] == "ClusterRoleBinding":
+            doc["roleRef"]["name"] = doc["roleRef"]["name"] + f"-{namespace}"
+        apply_manifests(kube, [doc], namespace)
+    account = next(d for d in rbac if d["kind"] == "ServiceAccount")["metadata"]["name"]
+    token = kube._call(
+        "POST",
+        f"/api/v1/namespaces/{namespace}/serviceaccounts/{account}/token",
+        {
+            "apiVersion": "authentication.k8s.io/v1",
+            "kind": "TokenRequest",
+            "spec": {"expirationSeconds": 3600},
+        },
+    )["status"]["token"]
+    config = yaml.safe_load(Path(kubeconfig).read_text())
+    cluster = config["clusters"][0]["cluster"]
+    sa_config = {
+        "apiVersion": "v1",
+        "kind": "Config",
+        "current-context": "sa",
+        "clusters": [{"name": "local", "cluster": cluster}],
+        "users": [{"name": "sa", "user": {"token": token}}],
+        "contexts": [{"name": "sa", "context": {"cluster": "local", "user": "sa", "namespace": namespace}}],
+    }
+    if "certificate-authority" in cluster and "certificate-authority-data" not in cluster:
+        ca = Path(cluster["certificate-authority"]).read_bytes()
+        cluster["certificate-authority-data"] = base64.b64encode(ca).decode()
+        del cluster["certificate-authority"]
+    sa_kubeconfig = tmp_path / "sa-kubeconfig"
+    sa_kubeconfig.write_text(yaml.safe_dump(sa_config))
+
+    operator.stop()  # the ServiceAccount's operator must do the work alone
+    proof = OperatorProcess(sa_kubeconfig, tmp_path / "sa-operator.log")
+    try:
+        proof.start()
+        apply_manifests(kube, read_manifests([*WEB, EXAMPLES / "30-log-agent.yaml"]), namespace)
+        wait_until(lambda: steady(kube, namespace, "web", 10), 120, "web steady under the chart's RBAC")
+        wait_until(
+            lambda: (
+                (ecs_service(kube, namespace, "log-agent").get("status") or {}).get("rolloutState")
+                == "COMPLETED"
+            ),
+            60,
+            "log-agent steady under the chart's RBAC",
+        )
+        log = (tmp_path / "sa-operator.log").read_text()
+        assert "403" not in log and "Forbidden" not in log, log[-3000:]
+        assert proof.metrics().get('ecs_operator_reconcile_total{kind="Service",result="error"}', 0) == 0
+    finally:
+        proof.stop()
+        operator.start()
+        for doc in rbac:
+            if doc["kind"] != "ServiceAccount":
+                kube.delete(resources.resource_of(doc), None, doc["metadata"]["name"])
