@@ -27,9 +27,7 @@ def _command_modules() -> list[ModuleType]:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="ecs-operator", description="Amazon ECS semantics on Kubernetes."
-    )
+    parser = argparse.ArgumentParser(prog="ecs-operator", description="Amazon ECS semantics on Kubernetes.")
     parser.add_argument("--version", action="version", version=f"ecs-operator {__version__}")
     subparsers = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     for module in _command_modules():

@@ -113,7 +113,7 @@ def stop_operator(name: str) -> int:
 
 def _is_steady(service: dict[str, Any]) -> bool:
     status = service.get("status") or {}
-    ready = next((c for c in status.get("conditions") or [] if c.get("type") == "Ready"), {})
+    ready: dict[str, Any] = next((c for c in status.get("conditions") or [] if c.get("type") == "Ready"), {})
     return bool(ready.get("status") == "True" and status.get("rolloutState") == "COMPLETED")
 
 
