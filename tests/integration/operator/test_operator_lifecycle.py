@@ -170,3 +170,45 @@ def test_the_chart_cluster_role_is_enough_for_the_operator_to_reconcile_the_exam
         for doc in rbac:
             if doc["kind"] != "ServiceAccount":
                 kube.delete(resources.resource_of(doc), None, doc["metadata"]["name"])
+
+
+def test_a_horizontal_pod_autoscaler_drives_desired_count_through_the_scale_subresource(
+    operator, kube, namespace
+):
+    service = next(d for d in read_manifests([EXAMPLES / "10-web.yaml"]) if d["kind"] == "Service")
+    service["spec"]["desiredCount"] = 4
+    apply_manifests(
+        kube, read_manifests([EXAMPLES / "01-cluster.yaml", EXAMPLES / "10-web.yaml"])[:2], namespace
+    )
+    apply_manifests(kube, [service], namespace)
+    wait_until(lambda: steady(kube, namespace, "web", 4), 90, "web steady at 4")
+    # No metrics server runs here, but the HPA controller raises a target below minReplicas through
+    # the scale subresource (.spec.desiredCount, .status.selector) without metrics, as Application
+    # Auto Scaling's minimum capacity does for ECS.
+    hpa = {
+        "apiVersion": "autoscaling/v2",
+        "kind": "HorizontalPodAutoscaler",
+        "metadata": {"name": "web", "namespace": namespace},
+        "spec": {
+            "scaleTargetRef": {"apiVersion": "ecs-operator.dev/v1alpha1", "kind": "Service", "name": "web"},
+            "minReplicas": 8,
+            "maxReplicas": 12,
+            "metrics": [
+                {
+                    "type": "Resource",
+                    "resource": {"name": "cpu", "target": {"type": "Utilization", "averageUtilization": 70}},
+                }
+            ],
+        },
+    }
+    kube._call("POST", f"/apis/autoscaling/v2/namespaces/{namespace}/horizontalpodautoscalers", hpa)
+    wait_until(
+        lambda: ecs_service(kube, namespace, "web")["spec"]["desiredCount"] == 8,
+        90,
+        "the HPA set desiredCount to its minimum",
+    )
+    wait_until(lambda: steady(kube, namespace, "web", 8), 90, "web steady at 8")
+    replicas = {
+        d["metadata"]["name"]: d["spec"]["replicas"] for d in kube.list(resources.DEPLOYMENT, namespace)
+    }
+    assert replicas == {"web-fargate": 4, "web-fargate-spot": 4}  # base 2, then 6 split 1:3 -> 2+2 / 4
