@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from conftest import ecs_service, wait_until
+from kubernetes import client, watch
 
 from ecs_operator.api.labels import CAPACITY_TYPE
 from ecs_operator.controller import resources
@@ -351,36 +352,59 @@ def timed(probe: Callable[[], Any], timeout: float, what: str) -> tuple[Any, flo
 
 
 class StatusRecorder:
-    """Every distinct `status.deployments` seen (as (id, status, rolloutState, taskDefinition)), and
-    the full entries of each, to catch short-lived states."""
+    """Every `status.deployments` the Service went through, from a watch (so even a state that
+    lasted one reconcile is seen): `seen` as (id, status, rolloutState, taskDefinition) tuples,
+    `entries` the full entries, both without consecutive repeats."""
 
-    def __init__(self, kube: Kube, namespace: str, name: str, interval: float = 0.1) -> None:
-        self.kube, self.namespace, self.name, self.interval = kube, namespace, name, interval
+    def __init__(self, kube: Kube, namespace: str, name: str, api_client: Any = None) -> None:
+        self.kube, self.namespace, self.name = kube, namespace, name
+        self.api = client.CustomObjectsApi(api_client or kube.api)
         self.seen: list[list[tuple[str, str, str, str]]] = []
         self.entries: list[list[dict[str, Any]]] = []
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
 
+    def _record(self, body: dict[str, Any]) -> None:
+        full = list((body.get("status") or {}).get("deployments") or [])
+        view = [(d["id"], d["status"], d.get("rolloutState", ""), d.get("taskDefinition", "")) for d in full]
+        if not self.seen or self.seen[-1] != view:
+            self.seen.append(view)
+            self.entries.append(full)
+
     def _run(self) -> None:
+        version = self._version
         while not self._stop.is_set():
             try:
-                full = deployments(self.kube, self.namespace, self.name)
-            except Exception:
-                full = None
-            if full is not None:
-                view = [
-                    (d["id"], d["status"], d.get("rolloutState", ""), d.get("taskDefinition", ""))
-                    for d in full
-                ]
-                if not self.seen or self.seen[-1] != view:
-                    self.seen.append(view)
-                    self.entries.append(full)
-            self._stop.wait(self.interval)
+                stream = watch.Watch().stream(
+                    self.api.list_namespaced_custom_object,
+                    "ecs-operator.dev",
+                    "v1alpha1",
+                    self.namespace,
+                    "ecsservices",
+                    field_selector=f"metadata.name={self.name}",
+                    resource_version=version,
+                    timeout_seconds=2,
+                )
+                for event in stream:
+                    body = event["object"]
+                    version = body["metadata"]["resourceVersion"]
+                    self._record(body)
+                    if self._stop.is_set():
+                        break
+            except Exception:  # an expired version or a dropped stream: start again from now
+                version = self._list()
+
+    def _list(self) -> str:
+        body = ecs_service(self.kube, self.namespace, self.name)
+        self._record(body)
+        return str(body["metadata"]["resourceVersion"])
 
     def __enter__(self) -> StatusRecorder:
+        self._version = self._list()
         self._thread.start()
         return self
 
     def __exit__(self, *exc: object) -> None:
+        time.sleep(0.3)  # the last writes still on their way in the stream
         self._stop.set()
         self._thread.join(5)
