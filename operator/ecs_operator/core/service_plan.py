@@ -476,11 +476,21 @@ def _status(
         ecs_messages += list(fallback_plan.events)
     if plan_rollout.blocked and plan_rollout.message:
         ecs_messages.append(plan_rollout.message)
-    if unplaced_total:
-        reasons = sorted(
-            {p.unschedulable_message for p in inputs.pods if p.unplaced and p.unschedulable_message}
-        )
-        ecs_messages.append(events.unable_to_place(ecs_name, reasons[0] if reasons else "no capacity"))
+    for k8s in dict.fromkeys(k8s_of.values()):
+        stuck = [p for p in by_provider.get(k8s, []) if p.unplaced]
+        if not stuck:
+            continue
+        provider_spec = inputs.providers.get(k8s) or {}
+        if provider_spec.get("capacityType") == "spot" and not any(
+            node_in_pool(provider_spec, n) and node_ready(n) for n in inputs.nodes
+        ):
+            # No spot capacity at all: what Fargate Spot says then (ref §1.6).
+            message = events.capacity_unavailable(ecs_name)
+        else:
+            reasons = sorted({p.unschedulable_message for p in stuck if p.unschedulable_message})
+            message = events.unable_to_place(ecs_name, reasons[0] if reasons else "no capacity")
+        if message not in ecs_messages:
+            ecs_messages.append(message)
     steady = decision.steady and total.unplaced == 0 and not plan_rollout.blocked
     if steady:
         ecs_messages.append(events.steady_state(ecs_name))
