@@ -231,25 +231,23 @@ def test_serviceaccount_and_binding_name_the_deployments_account(default_objects
 # --- RBAC --------------------------------------------------------------------------------------------
 
 OPERATOR_API_CALLS = {
-    ("ecs-operator.dev", r): {"get", "list", "watch", "patch", "update"}
+    ("ecs-operator.dev", r): {"get", "list", "watch", "patch"}
     for r in ("taskdefinitions", "ecsservices", "capacityproviders", "ecsclusters")
 } | {
     **{
-        ("ecs-operator.dev", f"{r}/status"): {"get", "patch", "update"}
+        ("ecs-operator.dev", f"{r}/status"): {"patch"}
         for r in ("taskdefinitions", "ecsservices", "capacityproviders", "ecsclusters")
     },
-    ("ecs-operator.dev", "ecsservices/scale"): {"get", "patch", "update"},
-    ("apps", "deployments"): {"get", "list", "watch", "create", "patch", "update", "delete"},
-    ("apps", "daemonsets"): {"get", "list", "watch", "create", "patch", "update", "delete"},
-    ("apps", "controllerrevisions"): {"get", "list", "watch", "create", "patch", "delete"},
-    ("", "services"): {"get", "list", "watch", "create", "patch", "update", "delete"},
-    ("", "serviceaccounts"): {"get", "list", "watch", "create", "patch", "update", "delete"},
+    ("apps", "deployments"): {"get", "list", "watch", "create", "patch", "delete"},
+    ("apps", "daemonsets"): {"get", "list", "watch", "create", "patch", "delete"},
+    ("apps", "controllerrevisions"): {"get", "list", "watch", "create"},
+    ("", "services"): {"get", "list", "watch", "create", "patch", "delete"},
+    ("", "serviceaccounts"): {"get", "list", "watch", "create", "patch", "delete"},
     ("", "pods"): {"get", "list", "watch"},
     ("", "nodes"): {"get", "list", "watch"},
     ("", "namespaces"): {"get", "list", "watch"},
-    ("", "events"): {"create", "patch"},
-    ("events.k8s.io", "events"): {"create", "patch"},
-    ("policy", "poddisruptionbudgets"): {"get", "list", "watch", "create", "patch", "update", "delete"},
+    ("", "events"): {"create"},
+    ("policy", "poddisruptionbudgets"): {"get", "list", "watch", "create", "patch", "delete"},
     ("apiextensions.k8s.io", "customresourcedefinitions"): {"get", "list", "watch"},
 }
 

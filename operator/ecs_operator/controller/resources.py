@@ -75,13 +75,17 @@ BY_API_VERSION_AND_KIND: dict[tuple[str, str], Resource] = {
         POD,
         NODE,
         EVENT,
-        NAMESPACE,
-        CUSTOM_RESOURCE_DEFINITION,
-        CLUSTER_ROLE,
-        CLUSTER_ROLE_BINDING,
     )
+}
+"""What the operator itself reads and writes (the chart's ClusterRole must cover exactly these)."""
+
+# Also known to the client, for the demo and the tests (installing CRDs, namespaces, RBAC).
+_TOOLING = {
+    (r.api_version, r.kind): r
+    for r in (NAMESPACE, CUSTOM_RESOURCE_DEFINITION, CLUSTER_ROLE, CLUSTER_ROLE_BINDING)
 }
 
 
 def resource_of(body: dict) -> Resource:
-    return BY_API_VERSION_AND_KIND[(body["apiVersion"], body["kind"])]
+    key = (body["apiVersion"], body["kind"])
+    return BY_API_VERSION_AND_KIND.get(key) or _TOOLING[key]

@@ -147,6 +147,30 @@ def test_the_chart_cluster_role_is_enough_for_the_operator_to_reconcile_the_exam
     sa_kubeconfig = tmp_path / "sa-kubeconfig"
     sa_kubeconfig.write_text(yaml.safe_dump(sa_config))
 
+    # RBAC reaches the authorizer shortly after it is written: start once the binding is in force.
+    user = f"system:serviceaccount:{namespace}:{account}"
+
+    def allowed() -> bool:
+        review = {
+            "apiVersion": "authorization.k8s.io/v1",
+            "kind": "SubjectAccessReview",
+            "spec": {
+                "user": user,
+                "resourceAttributes": {
+                    "group": "apps",
+                    "resource": "deployments",
+                    "verb": "create",
+                    "namespace": namespace,
+                },
+            },
+        }
+        return bool(
+            kube._call("POST", "/apis/authorization.k8s.io/v1/subjectaccessreviews", review)["status"].get(
+                "allowed"
+            )
+        )
+
+    wait_until(allowed, 30, "the chart's ClusterRoleBinding in force")
     operator.stop()  # the ServiceAccount's operator must do the work alone
     proof = OperatorProcess(sa_kubeconfig, tmp_path / "sa-operator.log")
     try:
