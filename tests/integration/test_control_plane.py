@@ -6,7 +6,6 @@ from __future__ import annotations
 import re
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from typing import Any
 
@@ -197,99 +196,30 @@ def test_image_that_only_resembles_a_behaviour_image_runs_normally(api_client, n
     assert pod.status.container_statuses[0].restart_count == 0
 
 
-@pytest.fixture
-def extra_spot_node(api_client) -> Iterator[str]:
-    """A spot node of this test's own, removed afterwards, so interrupting it disturbs no other test."""
-    name = fleet.add_node(api_client, "spot")
-    yield name
-    fleet.remove_node(api_client, name)
+def private_node_pair(api_client, pool: str, namespace: str) -> Iterator[list[str]]:
+    """Two nodes of `pool` that only this test's pods tolerate, so breaking one disturbs nobody else's
+    pods and nobody else's pods take the room the test counts on. Removed afterwards."""
+    taint = {"key": "ecs-operator.dev/test-only", "value": namespace, "effect": "NoSchedule"}
+    names = [fleet.add_node(api_client, pool, extra_taints=[taint]) for _ in range(2)]
+    yield names
+    for name in names:
+        fleet.remove_node(api_client, name)
 
 
-def test_no_execute_taint_evicts_pods_and_the_deployment_replaces_them_elsewhere(
-    api_client, namespace, extra_spot_node
-):
-    apps = client.AppsV1Api(api_client)
-    spec = spot_pod_spec()
-    # Only this node and one other spot node may run the pods, so the victim surely gets some.
-    spec["affinity"] = {
-        "nodeAffinity": {
-            "requiredDuringSchedulingIgnoredDuringExecution": {
-                "nodeSelectorTerms": [
-                    {
-                        "matchExpressions": [
-                            {
-                                "key": "kubernetes.io/hostname",
-                                "operator": "In",
-                                "values": [extra_spot_node, "kwok-spot-0"],
-                            }
-                        ]
-                    }
-                ]
-            }
-        }
-    }
-    # Two and two at first; the tainted node drops out of the spread (Honor), so all may go to kwok-spot-0.
-    spec["topologySpreadConstraints"] = [
-        {
-            "maxSkew": 1,
-            "topologyKey": "kubernetes.io/hostname",
-            "whenUnsatisfiable": "DoNotSchedule",
-            "nodeTaintsPolicy": "Honor",
-            "labelSelector": {"matchLabels": {"app": "victim"}},
-        }
-    ]
-    # Half a node's cpu in all: kwok-spot-0 can take every replacement even if other tests use it too.
-    spec["containers"][0]["resources"]["requests"]["cpu"] = "500m"
-    apps.create_namespaced_deployment(namespace, deployment("victim", 4, spec))
-
-    def ready_pods() -> list[client.V1Pod] | None:
-        pods = [p for p in pods_of(api_client, namespace, "victim") if p.metadata.deletion_timestamp is None]
-        return pods if len(pods) == 4 and all(map(is_ready, pods)) else None
-
-    before = wait_for(ready_pods, timeout=60, what="4 ready pods")
-    on_victim = {p.metadata.name for p in before if p.spec.node_name == extra_spot_node}
-    assert len(on_victim) == 2
-
-    fleet.interrupt_node(api_client, extra_spot_node)
-
-    def replaced() -> list[client.V1Pod] | None:
-        pods = ready_pods()
-        if not pods or any(p.spec.node_name == extra_spot_node for p in pods):
-            return None
-        return pods
-
-    after = wait_for(replaced, timeout=60, what="pods replaced off the interrupted node")
-    assert {p.spec.node_name for p in after} == {"kwok-spot-0"}
-    assert not on_victim & {p.metadata.name for p in after}
-
-
-@pytest.fixture
-def extra_on_demand_node(api_client) -> Iterator[str]:
-    name = fleet.add_node(api_client, "on-demand")
-    yield name
-    fleet.remove_node(api_client, name)
-
-
-def test_lost_node_goes_not_ready_and_its_pods_are_replaced_elsewhere(
-    api_client, namespace, extra_on_demand_node
-):
-    apps = client.AppsV1Api(api_client)
-    spec = {
-        "containers": [{"name": "app", "image": PAUSE_IMAGE, "resources": {"requests": {"cpu": "100m"}}}],
+def pinned_pod_spec(nodes: list[str], namespace: str, app: str, pool: str) -> dict[str, Any]:
+    """Pods that run only on `nodes`, two per node at most (the spread ignores tainted nodes, so when one
+    node breaks, all may go to the other)."""
+    tolerations = [{"key": "ecs-operator.dev/test-only", "operator": "Equal", "value": namespace}]
+    if pool == "spot":
+        tolerations.append(dict(SPOT_TOLERATION))
+    hostname_in = {"key": "kubernetes.io/hostname", "operator": "In", "values": nodes}
+    return {
+        "containers": [{"name": "app", "image": PAUSE_IMAGE, "resources": {"requests": {"cpu": "500m"}}}],
+        "tolerations": tolerations,
         "affinity": {
             "nodeAffinity": {
                 "requiredDuringSchedulingIgnoredDuringExecution": {
-                    "nodeSelectorTerms": [
-                        {
-                            "matchExpressions": [
-                                {
-                                    "key": "kubernetes.io/hostname",
-                                    "operator": "In",
-                                    "values": [extra_on_demand_node, "kwok-on-demand-0"],
-                                }
-                            ]
-                        }
-                    ]
+                    "nodeSelectorTerms": [{"matchExpressions": [hostname_in]}]
                 }
             }
         },
@@ -299,32 +229,74 @@ def test_lost_node_goes_not_ready_and_its_pods_are_replaced_elsewhere(
                 "topologyKey": "kubernetes.io/hostname",
                 "whenUnsatisfiable": "DoNotSchedule",
                 "nodeTaintsPolicy": "Honor",
-                "labelSelector": {"matchLabels": {"app": "lost"}},
+                "labelSelector": {"matchLabels": {"app": app}},
             }
         ],
     }
-    apps.create_namespaced_deployment(namespace, deployment("lost", 2, spec))
 
-    def live_ready_pods() -> list[client.V1Pod] | None:
-        pods = [p for p in pods_of(api_client, namespace, "lost") if p.metadata.deletion_timestamp is None]
-        return pods if len(pods) == 2 and all(map(is_ready, pods)) else None
 
-    before = wait_for(live_ready_pods, timeout=60, what="2 ready pods")
-    assert {p.spec.node_name for p in before} == {extra_on_demand_node, "kwok-on-demand-0"}
+def live_ready_pods(api_client, namespace: str, app: str, count: int) -> list[client.V1Pod] | None:
+    pods = [p for p in pods_of(api_client, namespace, app) if p.metadata.deletion_timestamp is None]
+    return pods if len(pods) == count and all(map(is_ready, pods)) else None
 
-    fleet.lose_node(api_client, extra_on_demand_node)
 
-    def not_ready() -> bool:
-        rows = {row.name: row for row in fleet.list_fake_nodes(api_client)}
-        return not rows[extra_on_demand_node].ready
+def all_on(pods: list[client.V1Pod] | None, node: str) -> list[client.V1Pod] | None:
+    return pods if pods and all(p.spec.node_name == node for p in pods) else None
 
-    wait_for(not_ready, timeout=60, what="lost node NotReady")
 
-    def replaced() -> list[client.V1Pod] | None:
-        pods = live_ready_pods()
-        return pods if pods and all(p.spec.node_name == "kwok-on-demand-0" for p in pods) else None
+@pytest.fixture
+def spot_pair(api_client, namespace) -> Iterator[list[str]]:
+    yield from private_node_pair(api_client, "spot", namespace)
 
-    wait_for(replaced, timeout=60, what="pods replaced off the lost node")
+
+@pytest.fixture
+def on_demand_pair(api_client, namespace) -> Iterator[list[str]]:
+    yield from private_node_pair(api_client, "on-demand", namespace)
+
+
+def test_no_execute_taint_evicts_pods_and_the_deployment_replaces_them_elsewhere(
+    api_client, namespace, spot_pair
+):
+    victim, survivor = spot_pair
+    spec = pinned_pod_spec(spot_pair, namespace, "victim", "spot")
+    client.AppsV1Api(api_client).create_namespaced_deployment(namespace, deployment("victim", 4, spec))
+    before = wait_for(
+        lambda: live_ready_pods(api_client, namespace, "victim", 4), timeout=60, what="4 ready pods"
+    )
+    on_victim = {p.metadata.name for p in before if p.spec.node_name == victim}
+    assert len(on_victim) == 2
+
+    fleet.interrupt_node(api_client, victim)
+
+    after = wait_for(
+        lambda: all_on(live_ready_pods(api_client, namespace, "victim", 4), survivor),
+        timeout=60,
+        what="pods replaced off the interrupted node",
+    )
+    assert not on_victim & {p.metadata.name for p in after}
+
+
+def test_lost_node_goes_not_ready_and_its_pods_are_replaced_elsewhere(api_client, namespace, on_demand_pair):
+    lost, survivor = on_demand_pair
+    spec = pinned_pod_spec(on_demand_pair, namespace, "lost", "on-demand")
+    client.AppsV1Api(api_client).create_namespaced_deployment(namespace, deployment("lost", 2, spec))
+    before = wait_for(
+        lambda: live_ready_pods(api_client, namespace, "lost", 2), timeout=60, what="2 ready pods"
+    )
+    assert {p.spec.node_name for p in before} == {lost, survivor}
+
+    fleet.lose_node(api_client, lost)
+
+    wait_for(
+        lambda: not {row.name: row for row in fleet.list_fake_nodes(api_client)}[lost].ready,
+        timeout=60,
+        what="lost node NotReady",
+    )
+    wait_for(
+        lambda: all_on(live_ready_pods(api_client, namespace, "lost", 2), survivor),
+        timeout=60,
+        what="pods replaced off the lost node",
+    )
 
 
 def test_deployment_larger_than_the_pool_leaves_pods_pending_unschedulable(api_client, namespace):
@@ -352,12 +324,10 @@ def run_cli(*args: str) -> subprocess.CompletedProcess[str]:
 
 
 def test_cluster_up_reuses_the_running_cluster_and_prints_its_kubeconfig_last(control_plane):
-    started = time.monotonic()
     result = run_cli("cluster", "up")
     assert result.returncode == 0, result.stderr
     assert result.stdout.splitlines()[-1] == str(control_plane.kubeconfig)
-    assert "reusing" in result.stderr
-    assert time.monotonic() - started < 15
+    assert f"reusing running cluster 'ecs-operator' at {control_plane.server}" in result.stderr
 
 
 def test_cluster_status_prints_server_kubeconfig_and_ready_nodes_per_pool(control_plane):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from kubernetes import client
@@ -66,13 +66,23 @@ def add_node(
     *,
     shape: NodeShape = DEFAULT_SHAPE,
     zone: str | None = None,
+    extra_taints: Sequence[dict[str, str]] = (),
     wait: bool = True,
 ) -> str:
-    """New capacity in `pool` (e.g. spot capacity coming back): a fresh node, Ready when `wait`."""
-    existing = {row.name for row in list_fake_nodes(api_client)}
-    node = build_node(pool, next_free_index(existing, pool), shape, zone)
-    name: str = node["metadata"]["name"]
-    create_nodes(api_client, [node])
+    """New capacity in `pool` (e.g. spot capacity coming back): a fresh node, Ready when `wait`.
+    Safe beside other sessions adding nodes: a name taken meanwhile moves on to the next index."""
+    core = client.CoreV1Api(api_client)
+    taken = {row.name for row in list_fake_nodes(api_client)}
+    while True:
+        node = build_node(pool, next_free_index(taken, pool), shape, zone, extra_taints)
+        name: str = node["metadata"]["name"]
+        try:
+            core.create_node(body=node)  # type: ignore[arg-type]  # the client sends dicts as they are
+            break
+        except ApiException as error:
+            if error.status != 409:
+                raise
+            taken.add(name)
     if wait:
         wait_nodes_ready(api_client, {name})
     return name

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -41,9 +42,14 @@ def zone_for(index: int) -> str:
 
 
 def build_node(
-    pool: Pool, index: int, shape: NodeShape = DEFAULT_SHAPE, zone: str | None = None
+    pool: Pool,
+    index: int,
+    shape: NodeShape = DEFAULT_SHAPE,
+    zone: str | None = None,
+    extra_taints: Sequence[dict[str, str]] = (),
 ) -> dict[str, Any]:
-    """The Node object for node `index` of `pool`, ready to create; kwok fills in its status conditions."""
+    """The Node object for node `index` of `pool`, ready to create; kwok fills in its status conditions.
+    `extra_taints` keep other pods off a node a test is about to break."""
     name = node_name(pool, index)
     resources = {"cpu": shape.cpu, "memory": shape.memory, "pods": str(shape.pods)}
     return {
@@ -64,7 +70,7 @@ def build_node(
         },
         "spec": {
             "providerID": f"kwok://{name}",
-            "taints": [dict(SPOT_TAINT)] if pool == "spot" else [],
+            "taints": ([dict(SPOT_TAINT)] if pool == "spot" else []) + [dict(t) for t in extra_taints],
         },
         # kwok's node-initialize stage keeps allocatable/capacity as given, so scheduler fit checks are real.
         "status": {"allocatable": dict(resources), "capacity": dict(resources)},

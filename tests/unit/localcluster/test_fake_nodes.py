@@ -78,3 +78,12 @@ def test_a_node_accepts_pods_only_once_ready_and_free_of_lifecycle_taints():
     assert nodes.accepts_pods(node)  # the spot taint is ours, not the lifecycle controller's
     node["spec"]["taints"].append({"key": "node.kubernetes.io/not-ready", "effect": "NoSchedule"})
     assert not nodes.accepts_pods(node)
+
+
+def test_extra_taints_are_added_after_the_pool_taint():
+    test_only = {"key": "ecs-operator.dev/test-only", "value": "ns", "effect": "NoSchedule"}
+    assert build_node("spot", 0, extra_taints=[test_only])["spec"]["taints"] == [
+        {"key": CAPACITY_TYPE, "value": "spot", "effect": "NoSchedule"},
+        test_only,
+    ]
+    assert build_node("on-demand", 0, extra_taints=[test_only])["spec"]["taints"] == [test_only]

@@ -52,7 +52,7 @@ def test_process_that_ignores_sigterm_is_killed_after_the_timeout(tmp_path):
     started = time.monotonic()
     processes.stop(record, timeout=0.5)
     assert not processes.is_ours(record)
-    assert time.monotonic() - started < 5
+    assert time.monotonic() - started < 4  # SIGKILL after 0.5 s, not an endless wait
     assert not group_alive(record.pid)
 
 
