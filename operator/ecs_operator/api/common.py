@@ -26,7 +26,10 @@ MAX_WEIGHT = 1_000
 
 
 class EcsModel(BaseModel):
-    model_config = ConfigDict(extra="forbid", strict=True, validate_default=False)
+    # A docstring under a field becomes its `description` in the CRDs (what `kubectl explain` shows).
+    model_config = ConfigDict(
+        extra="forbid", strict=True, validate_default=False, use_attribute_docstrings=True
+    )
 
     def to_ecs(self) -> dict[str, Any]:
         """The ECS JSON of this object (unset optional fields left out)."""
@@ -35,7 +38,9 @@ class EcsModel(BaseModel):
 
 class Tag(EcsModel):
     key: Annotated[str, Field(min_length=1, max_length=128)]
+    """Tag key, 1-128 characters (the `aws:` prefix is reserved)."""
     value: Annotated[str, Field(max_length=256)] | None = None
+    """Tag value, 0-256 characters."""
 
 
 Tags = Annotated[list[Tag], Field(max_length=50)]
@@ -43,13 +48,20 @@ Tags = Annotated[list[Tag], Field(max_length=50)]
 
 class KeyValuePair(EcsModel):
     name: LongString | None = None
+    """Name of the variable or property."""
     value: LongString | None = None
+    """Its value (unset means the empty string)."""
 
 
 class CapacityProviderStrategyItem(EcsModel):
     capacityProvider: EcsName
+    """The CapacityProvider, by ECS name (FARGATE_SPOT) or Kubernetes name (fargate-spot)."""
     base: Annotated[int, Field(ge=0, le=MAX_BASE)] = 0
+    """Tasks placed on this provider before the weights apply, 0-100000 (default 0); at most one item of a
+    strategy may have a base above 0."""
     weight: Annotated[int, Field(ge=0, le=MAX_WEIGHT)] = 0
+    """Relative share of the tasks beyond the base, 0-1000 (default 0); with several items at least one weight
+    must be above 0, and a weight-0 provider gets only its base."""
 
 
 CapacityProviderStrategy = Annotated[list[CapacityProviderStrategyItem], Field(max_length=MAX_STRATEGY_ITEMS)]
@@ -77,7 +89,12 @@ def check_strategy(strategy: list[CapacityProviderStrategyItem] | None) -> None:
 
 class PlacementConstraint(EcsModel):
     type: Literal["distinctInstance", "memberOf"]
+    """distinctInstance (at most one task per node: required pod anti-affinity on kubernetes.io/hostname) or
+    memberOf (node affinity from `expression`)."""
     expression: Annotated[str, Field(max_length=2000)] | None = None
+    """memberOf only, at most 2000 characters of cluster query language, e.g.
+    `attribute:ecs.availability-zone in [local-a, local-b]`; ecs.availability-zone, ecs.instance-type,
+    ecs.cpu-architecture, ecs.os-type and custom attribute:X map to node labels."""
 
     @model_validator(mode="after")
     def _expression_matches_type(self) -> PlacementConstraint:
@@ -92,26 +109,36 @@ class FieldIssue(EcsModel):
     """A spec field the operator accepts but cannot honour (or ignores), for status."""
 
     path: str
+    """JSON path of the field in the spec, e.g. containerDefinitions[0].logConfiguration."""
     reason: str
+    """Why it has no (or only part of its) effect on Kubernetes."""
 
 
 class Condition(BaseModel):
     """metav1.Condition."""
 
-    model_config = ConfigDict(extra="allow")
+    model_config = ConfigDict(extra="allow", use_attribute_docstrings=True)
 
     type: str
+    """Condition type, e.g. Ready or Progressing."""
     status: Literal["True", "False", "Unknown"]
+    """True, False or Unknown."""
     reason: str | None = None
+    """Machine-readable CamelCase reason for the last transition."""
     message: str | None = None
+    """Human-readable details."""
     lastTransitionTime: str | None = None
+    """When the status last changed (RFC 3339)."""
     observedGeneration: int | None = None
+    """metadata.generation the condition was computed from."""
 
 
 class StatusModel(BaseModel):
     """Base of status models: written by the operator, so unknown keys are kept, not refused."""
 
-    model_config = ConfigDict(extra="allow")
+    model_config = ConfigDict(extra="allow", use_attribute_docstrings=True)
 
     observedGeneration: int | None = None
+    """metadata.generation of the spec the operator last acted on."""
     conditions: list[Condition] | None = None
+    """Standard conditions (Ready, and Progressing on Services)."""

@@ -90,6 +90,7 @@ class Kind:
     root_rules: list[dict[str, str]] = field(default_factory=list)
     rules: dict[str, list[dict[str, str]]] = field(default_factory=dict)  # dotted path under the root
     scale: dict[str, str] | None = None
+    description: str = ""  # what `kubectl explain <kind>` says first
 
     @property
     def crd_name(self) -> str:
@@ -103,6 +104,8 @@ KINDS = [
         singular="taskdefinition",
         short_names=["taskdef", "td"],
         namespaced=True,
+        description="An ECS task definition family: every spec change registers the next immutable revision "
+        "family:N, which Services run as pods.",
         spec=TaskDefinitionSpec,
         status=TaskDefinitionStatus,
         columns=[
@@ -152,6 +155,8 @@ KINDS = [
         singular="ecsservice",
         short_names=["ecssvc"],
         namespaced=True,
+        description="An ECS service: desiredCount tasks of a TaskDefinition, one Deployment (DAEMON: "
+        "DaemonSet) per capacity provider of its strategy.",
         spec=ServiceSpec,
         status=ServiceStatus,
         columns=[
@@ -218,6 +223,8 @@ KINDS = [
         singular="capacityprovider",
         short_names=["capprov", "cp"],
         namespaced=False,
+        description="An ECS capacity provider as a node pool; FARGATE and FARGATE_SPOT are ordinary objects "
+        "pointing at the on-demand and spot pools.",
         spec=CapacityProviderSpec,
         status=CapacityProviderStatus,
         columns=[
@@ -235,6 +242,8 @@ KINDS = [
         singular="ecscluster",
         short_names=["ecscluster"],
         namespaced=True,
+        description="An ECS cluster is a namespace; this object (at most one per namespace) holds its "
+        "capacity providers and default strategy.",
         spec=ClusterSpec,
         status=ClusterStatus,
         columns=[Column("Providers", ".status.capacityProviders"), AGE],
@@ -284,6 +293,8 @@ def _structural(node: Schema, definitions: dict[str, Schema]) -> Schema:
             continue
         if key == "const":
             out["enum"] = [value]
+        elif key == "description":
+            out["description"] = " ".join(value.split())  # a wrapped field docstring is one line
         elif key == "properties":
             out["properties"] = {name: _structural(sub, definitions) for name, sub in value.items()}
         elif key == "items":
@@ -331,6 +342,8 @@ def openapi_schema(kind: Kind) -> Schema:
             "status": status,
         },
     }
+    if kind.description:
+        root = {"description": kind.description, **root}
     for dotted, rules in kind.rules.items():
         _at(root, dotted)["x-kubernetes-validations"] = list(rules)
     if kind.root_rules:
