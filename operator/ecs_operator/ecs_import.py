@@ -374,4 +374,31 @@ def import_sources(sources: Sequence[tuple[str, str]], options: Options | None =
             )
         seen[key] = source
         result.resources.append(resource)
+    if not options.namespace:
+        _place_task_definitions_with_their_services(result)
     return result
+
+
+def _place_task_definitions_with_their_services(result: Imported) -> None:
+    """A task definition JSON names no cluster; put it in the namespace of the services imported with
+    it that use it (their `cluster`), so the pair works as applied. Used from several namespaces, it
+    is left without one (apply it to each), with a warning."""
+    used_in: dict[str, set[str]] = {}
+    for resource in result.resources:
+        if resource["kind"] != "Service" or not resource["metadata"].get("namespace"):
+            continue
+        reference = str(resource["spec"].get("taskDefinition") or "")
+        family = k8s_name(reference.rsplit("task-definition/", 1)[-1].split(":", 1)[0])
+        used_in.setdefault(family, set()).add(resource["metadata"]["namespace"])
+    for resource in result.resources:
+        meta = resource["metadata"]
+        if resource["kind"] != "TaskDefinition" or meta.get("namespace"):
+            continue
+        namespaces = used_in.get(meta["name"], set())
+        if len(namespaces) == 1:
+            meta["namespace"] = next(iter(namespaces))
+        elif len(namespaces) > 1:
+            result.warnings.append(
+                f"TaskDefinition {meta['name']} is used by services in {sorted(namespaces)}: "
+                "it is imported without a namespace; apply it to each of them"
+            )

@@ -407,3 +407,25 @@ def test_update_service_input_names_the_service_by_its_service_key() -> None:
         "desiredCount": 3,
         "forceNewDeployment": True,
     }
+
+
+def test_a_task_definition_imported_with_its_service_lands_in_the_service_namespace():
+    from ecs_operator.ecs_import import import_sources
+
+    td = '{"family": "api", "containerDefinitions": [{"name": "api", "image": "nginx", "memory": 128}]}'
+    svc = '{"cluster": "prod", "serviceName": "api", "taskDefinition": "api:1", "desiredCount": 1}'
+    imported = import_sources([("td.json", td), ("svc.json", svc)])
+    namespaces = {r["kind"]: r["metadata"].get("namespace") for r in imported.resources}
+    assert namespaces == {"TaskDefinition": "prod", "Service": "prod"}
+
+
+def test_a_task_definition_used_from_two_clusters_is_left_without_a_namespace_and_says_so():
+    from ecs_operator.ecs_import import import_sources
+
+    td = '{"family": "api", "containerDefinitions": [{"name": "api", "image": "nginx", "memory": 128}]}'
+    a = '{"cluster": "prod", "serviceName": "api", "taskDefinition": "api", "desiredCount": 1}'
+    b = '{"cluster": "staging", "serviceName": "api2", "taskDefinition": "api", "desiredCount": 1}'
+    imported = import_sources([("td.json", td), ("a.json", a), ("b.json", b)])
+    td_resource = next(r for r in imported.resources if r["kind"] == "TaskDefinition")
+    assert "namespace" not in td_resource["metadata"]
+    assert any("apply it to each" in w for w in imported.warnings)

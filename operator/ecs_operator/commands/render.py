@@ -25,6 +25,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("-n", "--namespace", default="default", help="namespace for objects that name none")
 
 
+class _PlainDumper(yaml.SafeDumper):
+    """No `&id001` anchors: objects share sub-dicts in memory, the output must not show it."""
+
+    def ignore_aliases(self, data: object) -> bool:
+        return True
+
+
 def _read(path: str) -> list[dict]:
     if os.path.isdir(path):  # like kubectl apply -f DIR: its YAML files in name order
         names = sorted(n for n in os.listdir(path) if n.endswith((".yaml", ".yml", ".json")))
@@ -46,7 +53,7 @@ def run(args: argparse.Namespace) -> int:
     except (OSError, yaml.YAMLError, RenderError) as exc:
         print(f"ecs-operator render: {exc}", file=sys.stderr)
         return 2
-    yaml.safe_dump_all(result.objects, sys.stdout, sort_keys=False)
+    yaml.dump_all(result.objects, sys.stdout, Dumper=_PlainDumper, sort_keys=False)
     for problem in result.problems:
         print(f"ecs-operator render: {problem}", file=sys.stderr)
     return 1 if result.problems else 0

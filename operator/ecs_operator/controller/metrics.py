@@ -11,7 +11,11 @@ RECONCILE_SECONDS = Histogram(
     ["kind"],
     buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10),
 )
-API_WRITES = Counter("ecs_operator_api_writes_total", "Write requests sent to the API server.", ["kind"])
+API_WRITES = Counter(
+    "ecs_operator_api_writes_total",
+    "Write requests sent to the API server, by resource (plural.group, e.g. deployments.apps).",
+    ["kind"],
+)
 QUEUE_DEPTH = Gauge("ecs_operator_workqueue_depth", "Keys waiting to be reconciled.")
 SERVICE_TASKS = Gauge(
     "ecs_operator_service_tasks",

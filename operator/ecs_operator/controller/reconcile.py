@@ -70,7 +70,7 @@ def write_status(rt: Runtime, resource: Resource, body: Mapping[str, Any], statu
     meta = body["metadata"]
     log.debug("status of %s %s changes: %s", body.get("kind"), meta["name"], sorted(patch))
     result = rt.kube.patch_status(resource, meta.get("namespace"), meta["name"], patch)
-    metrics.API_WRITES.labels(resource.kind).inc()
+    metrics.API_WRITES.labels(kind_key(resource)).inc()
     if result:
         rt.store.upsert(
             kind_key(resource), {**result, "apiVersion": resource.api_version, "kind": resource.kind}
@@ -90,7 +90,7 @@ def apply_child(rt: Runtime, desired: Mapping[str, Any], live: Mapping[str, Any]
             differing_paths(desired, live)[:5],
         )
     result = rt.kube.apply(desired)
-    metrics.API_WRITES.labels(resource.kind).inc()
+    metrics.API_WRITES.labels(kind_key(resource)).inc()
     if result:
         rt.store.upsert(kind_key(resource), result)
     return True
@@ -99,7 +99,7 @@ def apply_child(rt: Runtime, desired: Mapping[str, Any], live: Mapping[str, Any]
 def post_events(rt: Runtime, body: Mapping[str, Any], events: list[tuple[str, str, str]]) -> None:
     for type_, reason, message in events:
         rt.kube.event(body, reason=reason, message=message, type_=type_)
-        metrics.API_WRITES.labels("Event").inc()
+        metrics.API_WRITES.labels(kind_key(resources.EVENT)).inc()
 
 
 # ---- TaskDefinition ----
@@ -120,7 +120,7 @@ def reconcile_task_definition(rt: Runtime, namespace: str, name: str) -> float |
     plan = taskdefinition.plan_task_definition(body, existing, in_use=in_use, now=stamp)
     if plan.create_revision is not None:
         created = rt.kube.create(plan.create_revision)
-        metrics.API_WRITES.labels("ControllerRevision").inc()
+        metrics.API_WRITES.labels(kind_key(resources.CONTROLLER_REVISION)).inc()
         if created:
             rt.store.upsert(
                 kind_key(resources.CONTROLLER_REVISION),
@@ -130,7 +130,7 @@ def reconcile_task_definition(rt: Runtime, namespace: str, name: str) -> float |
     write_status(rt, resources.TASK_DEFINITION, body, plan.status)
     if plan.finalizers is not None:
         rt.kube.patch_metadata(resources.TASK_DEFINITION, namespace, name, {"finalizers": plan.finalizers})
-        metrics.API_WRITES.labels("TaskDefinition").inc()
+        metrics.API_WRITES.labels(kind_key(resources.TASK_DEFINITION)).inc()
     return None
 
 
@@ -262,7 +262,7 @@ def reconcile_service(rt: Runtime, namespace: str, name: str) -> float | None:
         if live is not None:
             resource = resources.BY_API_VERSION_AND_KIND[(live["apiVersion"], live["kind"])]
             rt.kube.delete(resource, namespace, child_name, uid=live["metadata"]["uid"])
-            metrics.API_WRITES.labels(kind).inc()
+            metrics.API_WRITES.labels(kind_key(resource)).inc()
     status = plan.status
     if conflicts:
         status = service_plan.with_ownership_conflict(status, conflicts, body)
