@@ -40,79 +40,128 @@ FARGATE_SIZES: dict[int, set[int]] = {
 
 class RepositoryCredentials(EcsModel):
     credentialsParameter: LongString
+    """ARN or name of the Secrets Manager secret holding the registry credentials."""
 
 
 class PortMapping(EcsModel):
     containerPort: Annotated[int, Field(ge=0, le=65535)] | None = None
+    """Port the container listens on, 0-65535; becomes a container port and a port of the core Service over
+    the task."""
     hostPort: Annotated[int, Field(ge=0, le=65535)] | None = None
+    """Host port (bridge: 0 or unset = ephemeral; host and awsvpc: equal to containerPort); not mapped except
+    under host networking, the task is reached through its core Service."""
     protocol: Literal["tcp", "udp"] | None = None
+    """tcp (default) or udp."""
     name: Annotated[str, Field(pattern=r"^[a-z0-9_][a-z0-9_-]{0,63}$", max_length=64)] | None = None
+    """Port name, up to 64 of [a-z0-9_-] (used by Service Connect); names the container port and the core
+    Service port (shortened to 15 characters when needed)."""
     appProtocol: Literal["http", "http2", "grpc"] | None = None
+    """http, http2 or grpc; becomes the core Service port's appProtocol (http2 as kubernetes.io/h2c)."""
     containerPortRange: Annotated[str, Field(max_length=64)] | None = None
+    """Port range such as `8000-8010` instead of containerPort; not mapped (listed in
+    status.unsupportedFields)."""
 
 
 class ContainerRestartPolicy(EcsModel):
     enabled: bool
+    """Restart the container in place when it exits."""
     ignoredExitCodes: Annotated[list[int], Field(max_length=50)] | None = None
+    """Exit codes that do not cause a restart, at most 50."""
     restartAttemptPeriod: Annotated[int, Field(ge=60, le=1800)] | None = None
+    """Seconds, 60-1800 (default 300), a container must run before a restart is attempted."""
 
 
 class EnvironmentFile(EcsModel):
     value: LongString
+    """ARN of the S3 object holding the `.env` file (VAR=VALUE lines)."""
     type: Literal["s3"]
+    """Always s3."""
 
 
 class MountPoint(EcsModel):
     sourceVolume: ShortString | None = None
+    """Name of a volume in the task definition's `volumes`."""
     containerPath: LongString | None = None
+    """Path in the container to mount the volume at; becomes volumeMounts[].mountPath."""
     readOnly: bool | None = None
+    """Mount read-only (default false)."""
 
 
 class VolumeFrom(EcsModel):
     sourceContainer: ShortString | None = None
+    """Container of this task definition whose mounts this container also gets."""
     readOnly: bool | None = None
+    """Make the copied mounts read-only (default false)."""
 
 
 class KernelCapabilities(EcsModel):
     add: Annotated[list[ShortString], Field(max_length=64)] | None = None
+    """Linux capabilities to add, e.g. SYS_PTRACE (the only one Fargate allows); becomes
+    securityContext.capabilities.add."""
     drop: Annotated[list[ShortString], Field(max_length=64)] | None = None
+    """Linux capabilities to drop; becomes securityContext.capabilities.drop."""
 
 
 class Device(EcsModel):
     hostPath: LongString
+    """Path of the device on the host."""
     containerPath: LongString | None = None
+    """Path of the device in the container."""
     permissions: Annotated[list[Literal["read", "write", "mknod"]], Field(max_length=3)] | None = None
+    """read, write and/or mknod (default all three)."""
 
 
 class Tmpfs(EcsModel):
     containerPath: LongString
+    """Path in the container to mount the tmpfs at."""
     size: Annotated[int, Field(ge=0)]
+    """Maximum size in MiB; becomes the sizeLimit of a memory-backed emptyDir."""
     mountOptions: Annotated[list[ShortString], Field(max_length=64)] | None = None
+    """tmpfs mount options such as noexec; not mapped (listed in status.unsupportedFields)."""
 
 
 class LinuxParameters(EcsModel):
     capabilities: KernelCapabilities | None = None
+    """Linux capabilities to add and drop; becomes securityContext.capabilities."""
     devices: Annotated[list[Device], Field(max_length=100)] | None = None
+    """Host devices for the container (not on Fargate); not mapped, Kubernetes uses device plugins (listed in
+    status.unsupportedFields)."""
     initProcessEnabled: bool | None = None
+    """Run an init process that reaps zombies; becomes shareProcessNamespace (the pod's pause process is PID
+    1)."""
     sharedMemorySize: Annotated[int, Field(ge=0)] | None = None
+    """Size of /dev/shm in MiB (not on Fargate); becomes a memory-backed emptyDir at /dev/shm."""
     tmpfs: Annotated[list[Tmpfs], Field(max_length=100)] | None = None
+    """tmpfs mounts; each becomes a memory-backed emptyDir."""
     maxSwap: Annotated[int, Field(ge=0)] | None = None
+    """Swap in MiB (0 = none, unset = host default; not on Fargate); not mapped, swap is a node setting
+    (listed in status.unsupportedFields)."""
     swappiness: Annotated[int, Field(ge=0, le=100)] | None = None
+    """0-100 (default 60), used only with maxSwap; not mapped (listed in status.unsupportedFields)."""
 
 
 class Secret(EcsModel):
     name: LongString
+    """Environment variable to set (in secretOptions: the log driver option)."""
     valueFrom: LongString
+    """Secrets Manager secret ARN, SSM parameter ARN or name, or `name:key`; in `secrets` it becomes a
+    secretKeyRef to the Kubernetes Secret of that name (key `value`, or the ARN's JSON key)."""
 
 
 class ContainerDependency(EcsModel):
     containerName: EcsName
+    """Container of this task definition to wait for."""
     condition: Literal["START", "COMPLETE", "SUCCESS", "HEALTHY"]
+    """START (started), COMPLETE (exited), SUCCESS (exited 0; COMPLETE and SUCCESS not on an essential
+    container) or HEALTHY (passed its healthCheck); COMPLETE/SUCCESS targets become init containers,
+    START/HEALTHY targets native sidecars."""
 
 
 class HostEntry(EcsModel):
     hostname: ShortString
+    """Host name to add to /etc/hosts; becomes a pod hostAliases entry."""
     ipAddress: ShortString
+    """IP address of that host name."""
 
 
 class Ulimit(EcsModel):
@@ -133,25 +182,37 @@ class Ulimit(EcsModel):
         "sigpending",
         "stack",
     ]
+    """Resource limit, e.g. nofile or nproc."""
     softLimit: int
+    """Soft limit."""
     hardLimit: int
+    """Hard limit."""
 
 
 class LogConfiguration(EcsModel):
     logDriver: Literal[
         "json-file", "syslog", "journald", "gelf", "fluentd", "awslogs", "splunk", "awsfirelens"
     ]
+    """awslogs, splunk or awsfirelens (Fargate), or json-file, syslog, journald, gelf, fluentd (EC2)."""
     options: StringMap | None = None
+    """Driver options, e.g. awslogs-group."""
     secretOptions: Annotated[list[Secret], Field(max_length=100)] | None = None
+    """Driver options read from secrets ({name, valueFrom})."""
 
 
 class HealthCheck(EcsModel):
     command: Annotated[list[LongString], Field(min_length=1, max_length=100)]
+    """`[CMD, args...]` or `[CMD-SHELL, command]` (run with sh -c); exit code 0 is healthy; becomes an exec
+    probe."""
     interval: Annotated[int, Field(ge=5, le=300)] = 30
+    """Seconds between checks, 5-300 (default 30); becomes periodSeconds."""
     # The API reference now says 2..120 (older pages: 2..60); accept the wider range.
     timeout: Annotated[int, Field(ge=2, le=60)] = 5
+    """Seconds one check may take, 2-60 (default 5); becomes timeoutSeconds."""
     retries: Annotated[int, Field(ge=1, le=10)] = 3
+    """Consecutive failures before the container is UNHEALTHY, 1-10 (default 3); becomes failureThreshold."""
     startPeriod: Annotated[int, Field(ge=0, le=300)] | None = None
+    """Seconds after start, 0-300 (default off), in which failures do not count; becomes a startup probe."""
 
     @model_validator(mode="after")
     def _command_kind(self) -> HealthCheck:
@@ -162,65 +223,140 @@ class HealthCheck(EcsModel):
 
 class SystemControl(EcsModel):
     namespace: ShortString | None = None
+    """Kernel parameter, e.g. net.ipv4.tcp_keepalive_time."""
     value: LongString | None = None
+    """Value of the kernel parameter."""
 
 
 class ResourceRequirement(EcsModel):
     value: ShortString
+    """How many GPUs (or the accelerator's device name)."""
     type: Literal["GPU", "InferenceAccelerator", "NeuronDevice"]
+    """GPU (becomes limits nvidia.com/gpu), InferenceAccelerator or NeuronDevice (not mapped, listed in
+    status.unsupportedFields)."""
     sharingStrategy: ShortString | None = None
+    """GPU sharing strategy; not mapped, the device plugin configures sharing (listed in
+    status.unsupportedFields)."""
 
 
 class FirelensConfiguration(EcsModel):
     type: Literal["fluentd", "fluentbit"]
+    """fluentd or fluentbit."""
     options: StringMap | None = None
+    """FireLens options, e.g. enable-ecs-log-metadata."""
 
 
 class ContainerDefinition(EcsModel):
     """An ECS ContainerDefinition: all 42 members, ECS names and defaults."""
 
     name: EcsName
+    """Container name, up to 255 letters, digits, `_` and `-`, unique in the task definition; becomes the
+    Kubernetes container name (lowercase, `_` -> `-`)."""
     image: LongString | None = None
+    """Image, `repository/image[:tag]` or `repository/image@sha256:<digest>`; required to run."""
     repositoryCredentials: RepositoryCredentials | None = None
+    """Secrets Manager secret with private registry credentials; no effect, use imagePullSecrets (listed in
+    status.unsupportedFields)."""
     cpu: Annotated[int, Field(ge=0)] | None = None
+    """CPU units reserved for the container (1024 = 1 vCPU); becomes requests.cpu (units/1024 cores)."""
     memory: Annotated[int, Field(ge=0)] | None = None
+    """Hard memory limit in MiB (the container is killed above it; greater than memoryReservation); becomes
+    limits.memory, and requests.memory when memoryReservation is unset."""
     memoryReservation: Annotated[int, Field(ge=0)] | None = None
+    """Soft memory limit in MiB, used for placement; becomes requests.memory."""
     links: StringList | None = None
+    """`name:alias` links to other containers (bridge mode); become hostAliases on 127.0.0.1, as a pod's
+    containers share localhost."""
     portMappings: Annotated[list[PortMapping], Field(max_length=100)] | None = None
+    """Ports the container listens on; become container ports and the ports of a core Service over the task.
+    """
     essential: bool = True
+    """Default true; at least one container must be essential, and ECS stops the task when one exits;
+    Kubernetes restarts it in place and its failures count for the deployment circuit breaker."""
     restartPolicy: ContainerRestartPolicy | None = None
+    """ECS in-place restart policy; no effect, Kubernetes restarts every exited container of a service pod
+    (listed in status.unsupportedFields)."""
     entryPoint: StringList | None = None
+    """Overrides the image ENTRYPOINT; becomes the container's command."""
     command: StringList | None = None
+    """Overrides the image CMD; becomes the container's args."""
     environment: Annotated[list[KeyValuePair], Field(max_length=1000)] | None = None
+    """Environment variables ({name, value}), winning over environmentFiles; become env."""
     environmentFiles: Annotated[list[EnvironmentFile], Field(max_length=10)] | None = None
+    """Up to 10 S3 `.env` files; not fetched, use a ConfigMap or Secret (listed in status.unsupportedFields).
+    """
     mountPoints: Annotated[list[MountPoint], Field(max_length=100)] | None = None
+    """Volumes of this task definition to mount; become volumeMounts."""
     volumesFrom: Annotated[list[VolumeFrom], Field(max_length=100)] | None = None
+    """Containers whose mounts this container also gets; their volumeMounts are copied."""
     linuxParameters: LinuxParameters | None = None
+    """Linux settings: capabilities, initProcessEnabled, sharedMemorySize and tmpfs are mapped; devices,
+    maxSwap and swappiness are not (listed in status.unsupportedFields)."""
     secrets: Annotated[list[Secret], Field(max_length=1000)] | None = None
+    """Environment variables from Secrets Manager or SSM ({name, valueFrom}); become env entries with
+    secretKeyRef (see valueFrom)."""
     dependsOn: Annotated[list[ContainerDependency], Field(max_length=MAX_CONTAINERS)] | None = None
+    """Containers to wait for before this one starts (stopped in reverse order), at most 10; they decide which
+    containers become init containers and sidecars."""
     startTimeout: Annotated[int, Field(ge=0)] | None = None
+    """Seconds to wait for dependencies before giving up (Fargate 2-120); no effect (listed in
+    status.unsupportedFields)."""
     stopTimeout: Annotated[int, Field(ge=0)] | None = None
+    """Seconds between SIGTERM and SIGKILL (default 30, Fargate at most 120); the largest becomes
+    terminationGracePeriodSeconds (at most 120 on spot providers)."""
     versionConsistency: Literal["enabled", "disabled"] | None = None
+    """enabled (default) resolves the image tag to a digest once per deployment, disabled does not; Kubernetes
+    does not pin tags, so enabled is listed in status.unsupportedFields (use a digest in image)."""
     hostname: ShortString | None = None
+    """Container host name (not with awsvpc); becomes the pod hostname (the first one set)."""
     user: ShortString | None = None
+    """`user[:group]` or `uid[:gid]`; numeric ids and root become runAsUser/runAsGroup, names are listed in
+    status.unsupportedFields."""
     workingDirectory: LongString | None = None
+    """Working directory of the command; becomes workingDir."""
     disableNetworking: bool | None = None
+    """Turn networking off; no effect, a pod's containers share one network (listed in
+    status.unsupportedFields)."""
     privileged: bool | None = None
+    """Run privileged (not on Fargate); becomes securityContext.privileged."""
     readonlyRootFilesystem: bool | None = None
+    """Read-only root filesystem; becomes securityContext.readOnlyRootFilesystem."""
     dnsServers: StringList | None = None
+    """DNS servers; replace the pod's resolvers (dnsPolicy None, at most 3 nameservers)."""
     dnsSearchDomains: StringList | None = None
+    """DNS search domains; become dnsConfig.searches."""
     extraHosts: Annotated[list[HostEntry], Field(max_length=100)] | None = None
+    """Extra /etc/hosts entries (not with awsvpc); become pod hostAliases."""
     dockerSecurityOptions: StringList | None = None
+    """Docker security options (not on Fargate); no-new-privileges becomes allowPrivilegeEscalation false,
+    others are listed in status.unsupportedFields."""
     interactive: bool | None = None
+    """Keep stdin open; becomes stdin."""
     pseudoTerminal: bool | None = None
+    """Allocate a TTY; becomes tty."""
     dockerLabels: StringMap | None = None
+    """Docker labels; no effect, Kubernetes containers have no labels (listed in status.unsupportedFields)."""
     ulimits: Annotated[list[Ulimit], Field(max_length=20)] | None = None
+    """Resource limits ({name, softLimit, hardLimit}; Fargate sets nofile 65535); no effect, the runtime's
+    defaults apply (listed in status.unsupportedFields)."""
     logConfiguration: LogConfiguration | None = None
+    """Log driver and options; accepted, no effect on Kubernetes, which captures stdout/stderr (listed in
+    status.unsupportedFields)."""
     healthCheck: HealthCheck | None = None
+    """Container health check; on an essential container it becomes exec readiness and liveness probes (plus a
+    startup probe with startPeriod) and decides when a task is healthy."""
     systemControls: Annotated[list[SystemControl], Field(max_length=100)] | None = None
+    """Namespaced kernel parameters ({namespace, value}); become pod sysctls when Kubernetes deems them safe,
+    others are listed in status.unsupportedFields."""
     resourceRequirements: Annotated[list[ResourceRequirement], Field(max_length=10)] | None = None
+    """GPUs and other accelerators; GPU becomes limits nvidia.com/gpu, other types are listed in
+    status.unsupportedFields."""
     firelensConfiguration: FirelensConfiguration | None = None
+    """FireLens log router settings; no effect, the container still runs (listed in status.unsupportedFields).
+    """
     credentialSpecs: Annotated[list[LongString], Field(max_length=1)] | None = None
+    """At most one ARN of an Active Directory credential spec; not mapped (listed in
+    status.unsupportedFields)."""
 
     @model_validator(mode="after")
     def _memory_above_reservation(self) -> ContainerDefinition:
@@ -235,73 +371,116 @@ class ContainerDefinition(EcsModel):
 
 class HostVolumeProperties(EcsModel):
     sourcePath: LongString | None = None
+    """Host path to mount, as a hostPath volume; unset means a scratch directory (emptyDir)."""
 
 
 class DockerVolumeConfiguration(EcsModel):
     scope: Literal["task", "shared"] | None = None
+    """task (default; lives with the task, becomes an emptyDir) or shared (outlives it, becomes a
+    PersistentVolumeClaim named after the volume)."""
     autoprovision: bool | None = None
+    """Create a shared volume when missing (default false); not mapped (listed in status.unsupportedFields).
+    """
     driver: ShortString | None = None
+    """Docker volume driver; not mapped, the claim's StorageClass decides (listed in
+    status.unsupportedFields)."""
     driverOpts: StringMap | None = None
+    """Volume driver options; not mapped (listed in status.unsupportedFields)."""
     labels: StringMap | None = None
+    """Docker volume labels; not mapped (listed in status.unsupportedFields)."""
 
 
 class EFSAuthorizationConfig(EcsModel):
     accessPointId: ShortString | None = None
+    """EFS access point; part of the PersistentVolumeClaim name."""
     iam: Literal["ENABLED", "DISABLED"] | None = None
+    """Mount with the task's IAM role (default DISABLED); set on the EFS CSI PersistentVolume (listed in
+    status.unsupportedFields)."""
 
 
 class EFSVolumeConfiguration(EcsModel):
     fileSystemId: ShortString
+    """EFS file system ID, e.g. fs-1234; names the PersistentVolumeClaim efs-<fileSystemId>."""
     rootDirectory: LongString | None = None
+    """Directory of the file system to mount (default /); becomes the mounts' subPath."""
     transitEncryption: Literal["ENABLED", "DISABLED"] | None = None
+    """Encrypt traffic to EFS (default DISABLED); set on the EFS CSI PersistentVolume (listed in
+    status.unsupportedFields)."""
     transitEncryptionPort: Annotated[int, Field(ge=0, le=65535)] | None = None
+    """Port for encrypted EFS traffic, 0-65535; not mapped (listed in status.unsupportedFields)."""
     authorizationConfig: EFSAuthorizationConfig | None = None
+    """Access point and IAM authorization."""
 
 
 class FSxWindowsFileServerAuthorizationConfig(EcsModel):
     credentialsParameter: LongString
+    """Secrets Manager secret or SSM parameter with the domain credentials."""
     domain: ShortString
+    """Fully qualified Active Directory domain."""
 
 
 class FSxWindowsFileServerVolumeConfiguration(EcsModel):
     fileSystemId: ShortString
+    """FSx for Windows File Server file system ID."""
     rootDirectory: LongString
+    """Directory of the file system to mount."""
     authorizationConfig: FSxWindowsFileServerAuthorizationConfig
+    """Domain and credentials to mount with."""
 
 
 class S3FilesVolumeConfiguration(EcsModel):
     bucketArn: LongString | None = None
+    """ARN of the S3 bucket."""
     prefix: LongString | None = None
+    """Key prefix to mount."""
     readOnly: bool | None = None
+    """Mount read-only."""
 
 
 class Volume(EcsModel):
     name: ShortString
+    """Volume name, unique in the task definition, referenced by mountPoints[].sourceVolume."""
     host: HostVolumeProperties | None = None
+    """Bind mount from the host; becomes a hostPath volume (an emptyDir without sourcePath)."""
     dockerVolumeConfiguration: DockerVolumeConfiguration | None = None
+    """Docker volume (not on Fargate); scope task becomes an emptyDir, scope shared a PersistentVolumeClaim
+    named after the volume."""
     efsVolumeConfiguration: EFSVolumeConfiguration | None = None
+    """Amazon EFS file system; becomes the PersistentVolumeClaim efs-<fileSystemId>[-<accessPointId>], which
+    the cluster's EFS CSI setup provides."""
     fsxWindowsFileServerVolumeConfiguration: FSxWindowsFileServerVolumeConfiguration | None = None
+    """FSx for Windows File Server volume; mounted as an emptyDir (listed in status.unsupportedFields)."""
     s3filesVolumeConfiguration: S3FilesVolumeConfiguration | None = None
+    """S3 Files volume; mounted as an emptyDir (listed in status.unsupportedFields)."""
     configuredAtLaunch: bool | None = None
+    """EBS volume the Service supplies at launch (at most one per task definition); mounted as an emptyDir
+    (listed in status.unsupportedFields)."""
 
 
 class ProxyConfiguration(EcsModel):
     type: Literal["APPMESH"] | None = None
+    """APPMESH, the only type."""
     containerName: EcsName
+    """Container that runs the App Mesh proxy."""
     properties: Annotated[list[KeyValuePair], Field(max_length=100)] | None = None
+    """Proxy settings such as IgnoredUID and ProxyIngressPort ({name, value})."""
 
 
 class InferenceAccelerator(EcsModel):
     deviceName: ShortString
+    """Accelerator name, referenced by containers' resourceRequirements."""
     deviceType: ShortString
+    """Elastic Inference accelerator type, e.g. eia2.medium."""
 
 
 class EphemeralStorage(EcsModel):
     sizeInGiB: Annotated[int, Field(ge=21, le=200)]
+    """Task storage in GiB, 21-200 (Fargate default 20)."""
 
 
 class RuntimePlatform(EcsModel):
     cpuArchitecture: Literal["X86_64", "ARM64"] | None = None
+    """X86_64 or ARM64; becomes nodeSelector kubernetes.io/arch amd64 or arm64."""
     operatingSystemFamily: (
         Literal[
             "LINUX",
@@ -317,14 +496,17 @@ class RuntimePlatform(EcsModel):
         ]
         | None
     ) = None
+    """LINUX or a WINDOWS_SERVER_* family; becomes nodeSelector kubernetes.io/os linux or windows."""
 
 
 class TaskDefinitionPlacementConstraint(PlacementConstraint):
     type: Literal["memberOf"]  # type: ignore[assignment]  # task definitions allow only memberOf
+    """Only memberOf in a task definition; applied with the Service's constraints as node affinity."""
 
 
 class TrustedExecutionConfiguration(EcsModel):
     enabled: bool | None = None
+    """Run in a trusted execution environment (ECS Managed Instances only)."""
 
 
 Compatibility = Literal["EC2", "FARGATE", "EXTERNAL", "MANAGED_INSTANCES"]
@@ -334,27 +516,58 @@ class TaskDefinitionSpec(EcsModel):
     """The ECS RegisterTaskDefinition input, field for field. `family` defaults to metadata.name."""
 
     family: EcsName | None = None
+    """ECS family name, up to 255 letters, digits, `_` and `-`; defaults to metadata.name and must map to it
+    (lowercase, `_` -> `-`); every spec change registers revision family:N+1."""
     taskRoleArn: LongString | None = None
+    """IAM role of the task's containers; becomes a ServiceAccount annotated eks.amazonaws.com/role-arn
+    (IRSA)."""
     executionRoleArn: LongString | None = None
+    """IAM role ECS uses to pull images and read secrets; no effect, Kubernetes uses imagePullSecrets and
+    Secrets (listed in status.unsupportedFields)."""
     networkMode: Literal["bridge", "host", "awsvpc", "none"] | None = None
+    """bridge (default on EC2), host, awsvpc (required on Fargate) or none; awsvpc and bridge become pod
+    networking, host becomes hostNetwork, none is listed in status.unsupportedFields."""
     # ECS service quota: at most 10 containers per task definition (it also bounds the CEL cost).
     containerDefinitions: Annotated[list[ContainerDefinition], Field(min_length=1, max_length=MAX_CONTAINERS)]
+    """The task's containers, 1-10, names unique, at least one essential; they become the pod's containers
+    (init containers and sidecars as dependsOn requires)."""
     volumes: Annotated[list[Volume], Field(max_length=100)] | None = None
+    """Volumes the containers mount (at most one configuredAtLaunch); host becomes hostPath, EFS and shared
+    Docker volumes PersistentVolumeClaims, the rest emptyDir."""
     placementConstraints: Annotated[list[TaskDefinitionPlacementConstraint], Field(max_length=10)] | None = (
         None
     )
+    """memberOf constraints (at most 10 with the Service's); become node affinity of the Service's pods."""
     requiresCompatibilities: Annotated[list[Compatibility], Field(max_length=4)] | None = None
+    """EC2, FARGATE, EXTERNAL or MANAGED_INSTANCES; FARGATE enforces ECS's rules (awsvpc, a valid cpu/memory
+    pair, stopTimeout at most 120); otherwise no effect, capacity providers decide where tasks run (listed
+    in status.unsupportedFields)."""
     cpu: Annotated[str, Field(max_length=64)] | None = None
+    """Task CPU as units (`1024`) or vCPUs (`1 vCPU`); required on Fargate (256-16384), optional on EC2
+    (128-196608); divided among the containers as cpu limits."""
     memory: Annotated[str, Field(max_length=64)] | None = None
+    """Task memory as MiB (`2048`) or GB (`2 GB`); required on Fargate in a valid pair with cpu (256:
+    512-2048, 1024: 2048-8192, ...); divided among the containers as memory limits."""
     tags: Tags | None = None
+    """Up to 50 AWS resource tags; not copied to pods (listed in status.unsupportedFields)."""
     pidMode: Literal["host", "task"] | None = None
+    """host or task (Fargate: task only); host becomes hostPID, task shareProcessNamespace."""
     ipcMode: Literal["host", "task", "none"] | None = None
+    """host, task or none (not on Fargate); host becomes hostIPC, task is what a pod does anyway, none is
+    listed in status.unsupportedFields."""
     proxyConfiguration: ProxyConfiguration | None = None
+    """App Mesh proxy configuration; no effect (listed in status.unsupportedFields)."""
     inferenceAccelerators: Annotated[list[InferenceAccelerator], Field(max_length=10)] | None = None
+    """Elastic Inference accelerators (discontinued); no effect (listed in status.unsupportedFields)."""
     ephemeralStorage: EphemeralStorage | None = None
+    """Fargate task storage, 21-200 GiB (default 20); no effect, Kubernetes bounds ephemeral storage per
+    container (listed in status.unsupportedFields)."""
     runtimePlatform: RuntimePlatform | None = None
+    """CPU architecture and OS family; become a nodeSelector on kubernetes.io/arch and kubernetes.io/os."""
     enableFaultInjection: bool | None = None
+    """ECS fault injection (default false); no effect (listed in status.unsupportedFields)."""
     trustedExecutionConfiguration: TrustedExecutionConfiguration | None = None
+    """Trusted execution (ECS Managed Instances only); no effect (listed in status.unsupportedFields)."""
 
     def effective_family(self, metadata_name: str) -> str:
         """`family`, or the object's name when the resource leaves it out."""
@@ -453,8 +666,15 @@ def task_memory_mib(value: str) -> int | None:
 
 
 class TaskDefinitionStatus(StatusModel):
+    """Written by the operator: the latest revision, and what did not carry over to Kubernetes."""
+
     revision: int | None = None
+    """Number N of the latest revision (each one is kept as a ControllerRevision)."""
     taskDefinitionArn: str | None = None  # `family:N`
+    """`family:N` of the latest revision."""
     status: Literal["ACTIVE", "INACTIVE"] | None = None
+    """ACTIVE, or INACTIVE once the TaskDefinition is deleted (kept while Services use it)."""
     family: str | None = None
+    """ECS family name."""
     unsupportedFields: list[FieldIssue] | None = None
+    """Spec fields with no (or only part of their) effect on Kubernetes, and why."""
