@@ -32,26 +32,40 @@ FreeForm = dict[str, Any]
 
 class ThresholdConfiguration(EcsModel):
     type: Literal["COUNT", "BOUNDED_PERCENT", "UNBOUNDED_PERCENT"] = "BOUNDED_PERCENT"
+    """How value is read: BOUNDED_PERCENT (default; percent of desiredCount, kept within 3-200),
+    UNBOUNDED_PERCENT (percent, not clamped) or COUNT (a number of failed tasks)."""
     value: Annotated[int, Field(ge=0)] = 50
+    """Threshold value (default 50); percent types round up."""
 
 
 class DeploymentCircuitBreaker(EcsModel):
     enable: bool
+    """Fail a deployment whose tasks keep failing (pods that fail, crash-loop or never become Ready)."""
     rollback: bool
+    """On failure, roll the children back to the last COMPLETED deployment; the spec is not rewritten."""
     resetOnHealthyTask: bool = True
+    """Reset the failure count when a task becomes healthy (default true); false counts over the whole
+    deployment."""
     thresholdConfiguration: ThresholdConfiguration | None = None
+    """Failed tasks that fail the deployment (default BOUNDED_PERCENT 50: min(200, max(3, ceil(desiredCount /
+    2))))."""
 
 
 class DeploymentAlarms(EcsModel):
     # ECS's own exports leave alarmNames out when there are none.
     alarmNames: Annotated[list[ShortString], Field(max_length=100)] | None = None
+    """CloudWatch alarms to watch."""
     rollback: bool
+    """Roll back when an alarm fires."""
     enable: bool
+    """Use alarm-based failure detection."""
 
 
 class DeploymentLifecycleHook(EcsModel):
     hookTargetArn: LongString | None = None
+    """Lambda function to invoke."""
     roleArn: LongString | None = None
+    """IAM role ECS uses to invoke it."""
     lifecycleStages: (
         Annotated[
             list[
@@ -69,174 +83,306 @@ class DeploymentLifecycleHook(EcsModel):
         ]
         | None
     ) = None
+    """Stages of the deployment that invoke the hook."""
     hookDetails: Any = None
+    """Free-form data passed to the hook."""
 
 
 class LinearConfiguration(EcsModel):
     stepPercent: float | None = None
+    """Percent of traffic shifted per step."""
     stepBakeTimeInMinutes: Annotated[int, Field(ge=0)] | None = None
+    """Minutes to wait after each step."""
 
 
 class CanaryConfiguration(EcsModel):
     canaryPercent: float | None = None
+    """Percent of traffic shifted to the canary."""
     canaryBakeTimeInMinutes: Annotated[int, Field(ge=0)] | None = None
+    """Minutes to wait before shifting the rest."""
 
 
 class EarlySuccessCriteria(EcsModel):
     enable: bool | None = None
+    """Complete a rolling deployment early."""
     healthyPercent: Annotated[int, Field(ge=0, le=100)] | None = None
+    """Healthy percent (0-100, at least minimumHealthyPercent) that counts as success."""
     sourceServiceRevisionCleanup: Literal["BLOCKING", "DEFERRED"] | None = None
+    """BLOCKING or DEFERRED cleanup of the old revision."""
 
 
 class DeploymentConfiguration(EcsModel):
     deploymentCircuitBreaker: DeploymentCircuitBreaker | None = None
+    """Deployment circuit breaker: failed tasks of the new deployment are counted against a threshold, with
+    optional rollback."""
     # Defaults depend on schedulingStrategy (REPLICA 200/100, DAEMON 100/0): applied by the controller.
     maximumPercent: Annotated[int, Field(ge=0)] | None = None
+    """Upper bound of running+pending tasks during a deployment, in percent of desiredCount rounded down
+    (default 200; DAEMON 100, the only allowed value); becomes the children's maxSurge."""
     minimumHealthyPercent: Annotated[int, Field(ge=0)] | None = None
+    """Lower bound of healthy tasks during a deployment, in percent of desiredCount rounded up (default 100;
+    DAEMON 0); becomes the children's maxUnavailable and a PodDisruptionBudget."""
     alarms: DeploymentAlarms | None = None
+    """CloudWatch alarm failure detection; accepted, no effect on Kubernetes."""
     strategy: Literal["ROLLING", "BLUE_GREEN", "LINEAR", "CANARY"] | None = None
+    """ROLLING (default), BLUE_GREEN, LINEAR or CANARY; accepted, no effect on Kubernetes, deployments always
+    roll."""
     bakeTimeInMinutes: Annotated[int, Field(ge=0, le=1440)] | None = None
+    """Minutes, 0-1440, to watch a finished BLUE_GREEN deployment; accepted, no effect on Kubernetes."""
     lifecycleHooks: Annotated[list[DeploymentLifecycleHook], Field(max_length=10)] | None = None
+    """Lambda hooks run at deployment stages; accepted, no effect on Kubernetes."""
     linearConfiguration: LinearConfiguration | None = None
+    """Traffic steps of a LINEAR deployment; accepted, no effect on Kubernetes."""
     canaryConfiguration: CanaryConfiguration | None = None
+    """Traffic split of a CANARY deployment; accepted, no effect on Kubernetes."""
     earlySuccessCriteria: EarlySuccessCriteria | None = None
+    """Lets a rolling deployment complete early; accepted, no effect on Kubernetes."""
 
 
 class DeploymentController(EcsModel):
     type: Literal["ECS", "CODE_DEPLOY", "EXTERNAL"]
+    """ECS (default, rolling deployments), CODE_DEPLOY or EXTERNAL (taskDefinition may then be omitted); the
+    operator always deploys the ECS way."""
 
 
 class AdvancedConfiguration(EcsModel):
     alternateTargetGroupArn: LongString | None = None
+    """Target group of the new revision in a blue/green deployment."""
     productionListenerRule: LongString | None = None
+    """Listener rule for production traffic."""
     testListenerRule: LongString | None = None
+    """Listener rule for test traffic."""
     roleArn: LongString | None = None
+    """IAM role ECS uses to change the listeners."""
 
 
 class LoadBalancer(EcsModel):
     targetGroupArn: LongString | None = None
+    """ALB or NLB target group."""
     loadBalancerName: ShortString | None = None
+    """Classic Load Balancer name."""
     containerName: EcsName | None = None
+    """Container to register."""
     containerPort: Annotated[int, Field(ge=0, le=65535)] | None = None
+    """Port of that container (in its portMappings)."""
     advancedConfiguration: AdvancedConfiguration | None = None
+    """Blue/green listener settings."""
 
 
 class ServiceRegistry(EcsModel):
     registryArn: LongString | None = None
+    """Cloud Map service ARN."""
     port: Annotated[int, Field(ge=0, le=65535)] | None = None
+    """Port for SRV records."""
     containerName: EcsName | None = None
+    """Container to register (bridge and host network modes)."""
     containerPort: Annotated[int, Field(ge=0, le=65535)] | None = None
+    """Port of that container."""
 
 
 class PlacementStrategy(EcsModel):
     type: Literal["random", "spread", "binpack"]
+    """spread (becomes a best-effort topologySpreadConstraint), binpack or random (no per-pod equivalent,
+    listed in status.ignoredFields)."""
     field: ShortString | None = None
+    """spread: instanceId/host (per node) or attribute:<name> such as attribute:ecs.availability-zone (per
+    zone); binpack: cpu or memory."""
 
 
 class AwsVpcConfiguration(EcsModel):
     subnets: Annotated[list[ShortString], Field(max_length=16)]
+    """Subnets of the task ENI, 1-16."""
     securityGroups: Annotated[list[ShortString], Field(max_length=5)] | None = None
+    """Security groups, at most 5 (default: the VPC's default group)."""
     assignPublicIp: Literal["ENABLED", "DISABLED"] | None = None
+    """ENABLED or DISABLED (default)."""
 
 
 class NetworkConfiguration(EcsModel):
     awsvpcConfiguration: AwsVpcConfiguration | None = None
+    """Subnets, security groups and public IP of awsvpc tasks."""
 
 
 class ServiceConnectClientAlias(EcsModel):
     port: Annotated[int, Field(ge=1, le=65535)]
+    """Port clients connect to, 1-65535."""
     dnsName: ShortString | None = None
+    """DNS name clients use (default discoveryName.namespace)."""
     testTrafficRules: FreeForm | None = None
+    """Header rules that route test traffic."""
 
 
 class ServiceConnectService(EcsModel):
     portName: ShortString
+    """portMappings[].name of the task definition to expose."""
     discoveryName: ShortString | None = None
+    """Cloud Map name of the service (default portName)."""
     clientAliases: Annotated[list[ServiceConnectClientAlias], Field(max_length=100)] | None = None
+    """Names and ports clients use."""
     ingressPortOverride: Annotated[int, Field(ge=0, le=65535)] | None = None
+    """Port the Service Connect proxy listens on."""
     timeout: FreeForm | None = None
+    """Idle and per-request timeouts."""
     tls: FreeForm | None = None
+    """TLS settings."""
 
 
 class ServiceConnectConfiguration(EcsModel):
     enabled: bool
+    """Turn Service Connect on."""
     namespace: ShortString | None = None
+    """Cloud Map namespace."""
     services: Annotated[list[ServiceConnectService], Field(max_length=100)] | None = None
+    """Endpoints this service exposes."""
     logConfiguration: FreeForm | None = None
+    """Log configuration of the Service Connect proxy."""
     accessLogConfiguration: FreeForm | None = None
+    """Access logs of the Service Connect proxy."""
 
 
 class EBSTagSpecification(EcsModel):
     resourceType: Literal["volume"]
+    """Always volume."""
     tags: Tags | None = None
+    """Tags for the volume."""
     propagateTags: Literal["TASK_DEFINITION", "SERVICE", "NONE"] | None = None
+    """Copy tags from TASK_DEFINITION, SERVICE or NONE."""
 
 
 class ManagedEBSVolume(EcsModel):
     encrypted: bool | None = None
+    """Encrypt the volume."""
     kmsKeyId: LongString | None = None
+    """KMS key for encryption."""
     volumeType: ShortString | None = None
+    """EBS volume type, e.g. gp3."""
     sizeInGiB: Annotated[int, Field(ge=1)] | None = None
+    """Size in GiB."""
     snapshotId: ShortString | None = None
+    """Snapshot to create the volume from."""
     volumeInitializationRate: int | None = None
+    """MiB/s at which a snapshot is loaded."""
     iops: int | None = None
+    """Provisioned IOPS."""
     throughput: int | None = None
+    """Throughput in MiB/s (gp3)."""
     tagSpecifications: Annotated[list[EBSTagSpecification], Field(max_length=10)] | None = None
+    """Tags for the volume."""
     roleArn: LongString
+    """IAM role ECS uses to manage the volume."""
     filesystemType: Literal["ext3", "ext4", "xfs", "ntfs"] | None = None
+    """ext3, ext4, xfs or ntfs."""
 
 
 class ServiceVolumeConfiguration(EcsModel):
     name: ShortString
+    """Name of the task definition's configuredAtLaunch volume."""
     managedEBSVolume: ManagedEBSVolume | None = None
+    """EBS volume to create for each task."""
 
 
 class VpcLatticeConfiguration(EcsModel):
     roleArn: LongString
+    """IAM role ECS uses to register targets."""
     targetGroupArn: LongString
+    """VPC Lattice target group."""
     portName: ShortString
+    """portMappings[].name to register."""
 
 
 class CapacityProviderFallback(EcsModel):
     """Not ECS: move a provider's tasks to another provider while its pods stay unschedulable."""
 
     capacityProvider: EcsName
+    """Provider whose tasks may move (usually the spot one), ECS or Kubernetes name."""
     fallbackCapacityProvider: EcsName
+    """Provider that runs them meanwhile (usually on-demand); must differ."""
     unschedulableSeconds: Annotated[int, Field(ge=0, le=86_400)] = 60
+    """Seconds, 0-86400 (default 60), the provider's pods must stay unschedulable before they move; the return
+    waits at least as long."""
 
 
 class ServiceSpec(EcsModel):
     """The ECS CreateService input (the namespace is the cluster), plus capacityProviderFallback."""
 
     serviceName: EcsName | None = None  # defaults to metadata.name
+    """ECS service name, up to 255 letters, digits, `_` and `-`; defaults to metadata.name and must map to it
+    (lowercase, `_` -> `-`)."""
     taskDefinition: Annotated[str, Field(pattern=TASK_DEFINITION_REF_PATTERN, max_length=266)] | None = None
+    """TaskDefinition in this namespace: `family` (latest ACTIVE revision) or `family:N`; required unless
+    deploymentController.type is EXTERNAL; a new revision starts a new deployment."""
     availabilityZoneRebalancing: Literal["ENABLED", "DISABLED"] | None = None
+    """ENABLED or DISABLED; accepted, no effect on Kubernetes."""
     loadBalancers: Annotated[list[LoadBalancer], Field(max_length=10)] | None = None
+    """Load balancer target groups, at most 10; accepted, no effect on Kubernetes except that a change starts
+    a new deployment, as in ECS; the core Service over the task's ports is the Kubernetes entry point."""
     serviceRegistries: Annotated[list[ServiceRegistry], Field(max_length=1)] | None = None
+    """Cloud Map registry, at most 1; accepted, no effect on Kubernetes except that a change starts a new
+    deployment, as in ECS."""
     desiredCount: Annotated[int, Field(ge=0, le=1_000_000)] | None = None
+    """Number of tasks, 0-1000000, required for REPLICA and not allowed for DAEMON; split over the capacity
+    providers into their Deployments' replicas (the scale subresource, for HPA/KEDA)."""
     clientToken: Annotated[str, Field(max_length=36)] | None = None
+    """Idempotency token, at most 36 characters; accepted, no effect on Kubernetes."""
     launchType: Literal["EC2", "FARGATE", "EXTERNAL", "MANAGED_INSTANCES"] | None = None
+    """EC2, FARGATE, EXTERNAL or MANAGED_INSTANCES, exclusive with capacityProviderStrategy: the provider of
+    that ECS name, else the first on-demand provider of the Cluster."""
     capacityProviderStrategy: CapacityProviderStrategy | None = None
+    """Up to 20 {capacityProvider, base, weight} items: base tasks first, the rest split by weight, one
+    Deployment per provider; neither this nor launchType means the Cluster's
+    defaultCapacityProviderStrategy."""
     platformVersion: ShortString | None = None
+    """Fargate platform version (default LATEST); accepted, no effect on Kubernetes except that a change
+    starts a new deployment, as in ECS."""
     role: LongString | None = None
+    """Legacy load balancer IAM role; accepted, no effect on Kubernetes."""
     deploymentConfiguration: DeploymentConfiguration | None = None
+    """Rolling deployment limits (minimumHealthyPercent, maximumPercent) and the deployment circuit breaker.
+    """
     placementConstraints: Annotated[list[PlacementConstraint], Field(max_length=10)] | None = None
+    """At most 10 (with the task definition's): distinctInstance becomes pod anti-affinity per node, memberOf
+    node affinity."""
     placementStrategy: Annotated[list[PlacementStrategy], Field(max_length=5)] | None = None
+    """At most 5 rules (not for DAEMON): spread becomes topology spread, binpack and random are listed in
+    status.ignoredFields."""
     networkConfiguration: NetworkConfiguration | None = None
+    """awsvpc subnets, security groups and public IP; accepted, no effect on Kubernetes except that a change
+    starts a new deployment, as in ECS."""
     healthCheckGracePeriodSeconds: Annotated[int, Field(ge=0, le=2_147_483_647)] | None = None
+    """Seconds (default 0) added to the health check's own time before a task that is still not Ready
+    counts as failed for the circuit breaker."""
     schedulingStrategy: Literal["REPLICA", "DAEMON"] = "REPLICA"
+    """REPLICA (default: desiredCount tasks, a Deployment per capacity provider) or DAEMON (one task per node
+    of each provider's pool, a DaemonSet per provider)."""
     deploymentController: DeploymentController | None = None
+    """Deployment controller; only ECS rolling deployments are implemented."""
     tags: Tags | None = None
+    """Up to 50 AWS resource tags; accepted, no effect on Kubernetes."""
     enableECSManagedTags: bool | None = None
+    """Add ECS managed tags to tasks; accepted, no effect on Kubernetes."""
     propagateTags: Literal["TASK_DEFINITION", "SERVICE", "NONE"] | None = None
+    """TASK_DEFINITION, SERVICE or NONE (default); accepted, no effect on Kubernetes."""
     enableExecuteCommand: bool | None = None
+    """ECS Exec; accepted, no effect on Kubernetes (kubectl exec needs no opt-in)."""
     serviceConnectConfiguration: ServiceConnectConfiguration | None = None
+    """Service Connect; accepted, no effect on Kubernetes except that a change starts a new deployment, as in
+    ECS."""
     volumeConfigurations: Annotated[list[ServiceVolumeConfiguration], Field(max_length=1)] | None = None
+    """EBS volumes for configuredAtLaunch volumes, at most 1; accepted, no effect on Kubernetes except that a
+    change starts a new deployment, as in ECS."""
     vpcLatticeConfigurations: Annotated[list[VpcLatticeConfiguration], Field(max_length=10)] | None = None
+    """VPC Lattice target groups; accepted, no effect on Kubernetes except that a change starts a new
+    deployment, as in ECS."""
     gatewayConnectors: Annotated[list[FreeForm], Field(max_length=1)] | None = None
+    """At most 1 gateway connector; accepted, no effect on Kubernetes."""
     monitoring: FreeForm | None = None
+    """Service metrics resolution; accepted, no effect on Kubernetes."""
     forceNewDeployment: bool | None = None
+    """Any change of its value starts a new deployment without other changes (the declarative form of
+    UpdateService's flag)."""
     capacityProviderFallback: Annotated[list[CapacityProviderFallback], Field(max_length=20)] | None = None
+    """Not ECS, opt-in: move a provider's tasks to a fallback provider while its pods stay unschedulable, and
+    back once it has room (REPLICA only)."""
 
     def effective_service_name(self, metadata_name: str) -> str:
         return self.serviceName or metadata_name
@@ -282,49 +428,86 @@ class ServiceSpec(EcsModel):
 
 class ProviderStatus(StatusModel):
     capacityProvider: str
+    """ECS name of the capacity provider."""
     desiredCount: int = 0
+    """Tasks this provider should run."""
     runningCount: int = 0
+    """Its tasks that are running."""
     pendingCount: int = 0
+    """Its tasks that are not running yet."""
     unplacedCount: int = 0
+    """Its tasks the scheduler cannot place."""
     fallbackFrom: str | None = None
+    """Provider whose tasks this one runs under capacityProviderFallback."""
 
 
 class CircuitBreakerStatus(StatusModel):
     status: Literal["TRIGGERED", "MONITORING", "MONITORING_COMPLETE", "DISABLED"] | None = None
+    """TRIGGERED, MONITORING, MONITORING_COMPLETE or DISABLED."""
     failureCount: int = 0
+    """Failed tasks counted so far."""
     threshold: int | None = None
+    """Failed tasks that fail the deployment."""
 
 
 class DeploymentStatus(StatusModel):
     id: str
+    """Deployment ID, ecs-svc/<19 digits>."""
     status: Literal["PRIMARY", "ACTIVE", "INACTIVE"]
+    """PRIMARY (the newest), ACTIVE (being replaced) or INACTIVE."""
     taskDefinition: str | None = None
+    """`family:N` this deployment runs."""
     desiredCount: int = 0
+    """Tasks this deployment should run."""
     runningCount: int = 0
+    """Its running tasks."""
     pendingCount: int = 0
+    """Its tasks not running yet."""
     failedTasks: int = 0
+    """Its failed tasks, as the circuit breaker counts them."""
     rolloutState: Literal["IN_PROGRESS", "COMPLETED", "FAILED"] | None = None
+    """IN_PROGRESS, COMPLETED or FAILED."""
     rolloutStateReason: str | None = None
+    """Why, in ECS's words."""
     createdAt: str | None = None
+    """When the deployment started (RFC 3339)."""
     updatedAt: str | None = None
+    """When it last changed (RFC 3339)."""
     capacityProviderStrategy: list[dict[str, Any]] | None = None
+    """Strategy in effect for this deployment."""
     circuitBreaker: CircuitBreakerStatus | None = None
+    """Circuit breaker state of this deployment."""
 
 
 class ServiceEvent(StatusModel):
     id: str
+    """Event ID."""
     createdAt: str
+    """When it happened (RFC 3339)."""
     message: str
+    """ECS's message, e.g. service web has reached a steady state."""
 
 
 class ServiceStatus(StatusModel):
+    """Written by the operator: task counts, ECS deployments and events, and what was ignored."""
+
     desiredCount: int | None = None
+    """Tasks the service should run (sum over the providers)."""
     runningCount: int | None = None
+    """Tasks running."""
     pendingCount: int | None = None
+    """Tasks not running yet."""
     selector: str | None = None
+    """Label selector of the service's pods (for the scale subresource)."""
     taskDefinition: str | None = None  # `family:N`
+    """`family:N` of the PRIMARY deployment."""
     rolloutState: Literal["IN_PROGRESS", "COMPLETED", "FAILED"] | None = None
+    """Rollout state of the PRIMARY deployment: IN_PROGRESS, COMPLETED or FAILED."""
     providers: list[ProviderStatus] | None = None
+    """Desired, running, pending and unplaced tasks per capacity provider."""
     deployments: list[DeploymentStatus] | None = None
+    """ECS deployments, PRIMARY first."""
     events: list[ServiceEvent] | None = None
+    """Newest ECS service events."""
     ignoredFields: list[FieldIssue] | None = None
+    """Spec and task definition fields with no (or only part of their) effect, and why."""
