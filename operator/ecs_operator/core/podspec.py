@@ -23,7 +23,8 @@ Decisions beyond the field-by-field mapping (the container-level ones are in the
   unset), capped at `max_grace_seconds` when given (spot providers pass 120).
 - `runtimePlatform` -> nodeSelector kubernetes.io/arch and kubernetes.io/os.
 - `taskRoleArn` -> a ServiceAccount annotated `eks.amazonaws.com/role-arn` (IRSA), named after the
-  family by the name rule unless `service_account_name` is given.
+  family by the name rule unless `service_account_name` is given; `core.children` renames it after
+  the Service that runs the task, so two Services never own one account.
 - `placementConstraints` (memberOf) become node affinity where the Service's children are built;
   this module leaves them alone and does not list them.
 """
