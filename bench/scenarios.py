@@ -1,0 +1,407 @@
+"""The measured scenarios on a dedicated local control plane: operator convergence, the bare-client
+baselines, API writes (convergence, idle, restart), reaction latency, pods to Running, RSS and CPU."""
+
+from __future__ import annotations
+
+import os
+import signal
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+from kubernetes import client, config
+
+from bench import kubeapi, workload
+from bench.kubeapi import Endpoint, Watch
+from ecs_operator.api import labels
+from ecs_operator.controller.kube import Kube
+from ecs_operator.localrun import OperatorProcess, install_crds
+
+REPO = Path(__file__).resolve().parents[1]
+CLIENT_THREADS = 16
+POOL = {"fargate": "on-demand", "fargate-spot": "spot"}
+
+
+def log(message: str) -> None:
+    print(f"[bench {time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
+
+
+def load() -> float:
+    return round(os.getloadavg()[0], 2)
+
+
+def new_kube(kubeconfig: Path, field_manager: str = "bench") -> Kube:
+    cfg = client.Configuration()
+    config.load_kube_config(config_file=str(kubeconfig), client_configuration=cfg)
+    cfg.connection_pool_maxsize = CLIENT_THREADS * 2
+    return Kube(client.ApiClient(cfg), field_manager=field_manager)
+
+
+def kubectl_path() -> Path:
+    out = subprocess.run(
+        ["bash", str(REPO / "hack" / "kube-tools.sh")], check=True, capture_output=True, text=True
+    )
+    return Path(out.stdout.strip().splitlines()[-1]) / "kubectl"
+
+
+# ---- process figures from /proc ----
+
+
+def proc_figures(pid: int) -> dict[str, float]:
+    status = Path(f"/proc/{pid}/status").read_text()
+    fields = {line.split(":")[0]: line.split(":")[1].strip() for line in status.splitlines() if ":" in line}
+    stat = Path(f"/proc/{pid}/stat").read_text()
+    parts = stat[stat.rindex(")") + 2 :].split()
+    ticks = os.sysconf("SC_CLK_TCK")
+    cpu = (int(parts[11]) + int(parts[12])) / ticks  # utime + stime
+    return {
+        "peak_rss_mb": int(fields["VmHWM"].split()[0]) / 1024,
+        "rss_mb": int(fields["VmRSS"].split()[0]) / 1024,
+        "cpu_seconds": round(cpu, 2),
+    }
+
+
+def operator_pid(op: OperatorProcess) -> int:
+    assert op.process is not None
+    return op.process.pid
+
+
+# ---- namespaces and watches ----
+
+
+def create_namespace(ep: Endpoint, name: str) -> None:
+    ep.request(
+        "POST", "/api/v1/namespaces", {"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": name}}
+    )
+
+
+def delete_namespace(ep: Endpoint, name: str, timeout: float = 900, wait: bool = True) -> float:
+    started = time.monotonic()
+    ep.request("DELETE", f"/api/v1/namespaces/{name}")
+    if not wait:
+        return 0.0
+    while time.monotonic() - started < timeout:
+        if ep.get(f"/api/v1/namespaces/{name}") is None:
+            return time.monotonic() - started
+        if time.monotonic() - started > 120:  # no operator left to lift TaskDefinition finalizers
+            tds = ep.get(f"/apis/ecs-operator.dev/v1alpha1/namespaces/{name}/taskdefinitions") or {}
+            for td in tds.get("items", []):
+                if td["metadata"].get("finalizers"):
+                    ep.request(
+                        "PATCH",
+                        f"/apis/ecs-operator.dev/v1alpha1/namespaces/{name}/taskdefinitions/"
+                        + td["metadata"]["name"],
+                        {"metadata": {"finalizers": None}},
+                        content_type="application/merge-patch+json",
+                    )
+        time.sleep(1)
+    raise TimeoutError(f"namespace {name} still there after {timeout:.0f} s")
+
+
+def deployment_projection(obj: dict[str, Any]) -> int | None:
+    return (obj.get("spec") or {}).get("replicas")
+
+
+def pod_projection(obj: dict[str, Any]) -> tuple[str, str, str, bool]:
+    meta = obj["metadata"]
+    return (
+        (obj.get("status") or {}).get("phase", ""),
+        (obj.get("spec") or {}).get("nodeName") or "",
+        (meta.get("labels") or {}).get(labels.CAPACITY_PROVIDER, ""),
+        bool(meta.get("deletionTimestamp")),
+    )
+
+
+def node_pools(ep: Endpoint) -> dict[str, str]:
+    nodes = ep.get("/api/v1/nodes")["items"]
+    return {
+        n["metadata"]["name"]: (n["metadata"].get("labels") or {}).get(labels.CAPACITY_TYPE, "")
+        for n in nodes
+    }
+
+
+def deployments_match(expected: dict[str, int]) -> Any:
+    def predicate(state: dict[str, Any]) -> bool:
+        return all(state.get(name) == replicas for name, replicas in expected.items())
+
+    return predicate
+
+
+def pods_running(count: int, pools: dict[str, str]) -> Any:
+    def predicate(state: dict[str, Any]) -> bool:
+        good = sum(
+            1
+            for phase, node, provider, deleting in state.values()
+            if phase == "Running" and not deleting and pools.get(node) == POOL.get(provider)
+        )
+        return good >= count
+
+    return predicate
+
+
+# ---- results ----
+
+
+@dataclass
+class Run:
+    kind: str  # operator | python | kubectl
+    size: int
+    rep: int
+    converge_s: float = 0.0
+    pods_running_s: float | None = None
+    apply_s: float = 0.0  # time to submit the objects
+    writes: dict[str, float] = field(default_factory=dict)  # operator-attributable, at convergence
+    writes_settled: dict[str, float] = field(default_factory=dict)
+    operator_writes_self: dict[str, float] = field(default_factory=dict)  # its own counter, settled
+    all_writes_converge: float = 0.0
+    process: dict[str, float] = field(default_factory=dict)
+    process_start: dict[str, float] = field(default_factory=dict)
+    load_before: float = 0.0
+    load_after: float = 0.0
+    objects: int = 0
+    note: str = ""
+
+
+@dataclass
+class Cluster:
+    kubeconfig: Path
+    endpoint: Endpoint
+    kube: Kube
+    kubectl: Path
+    workdir: Path
+    pods_timeout: float = 600.0
+    wait_deleted: bool = True  # False: a throwaway cluster (--quick), do not wait for namespaces to go
+    quiet_seconds: float = 5.0
+
+    @classmethod
+    def prepare(cls, kubeconfig: Path, workdir: Path) -> Cluster:
+        ep = Endpoint.from_kubeconfig(kubeconfig)
+        kube = new_kube(kubeconfig)
+        install_crds(kube)
+        for provider in workload.capacity_providers():
+            kube.apply(provider)
+        return cls(kubeconfig, ep, kube, kubectl_path(), workdir)
+
+
+def _create_all(kube: Kube, objects: list[dict[str, Any]]) -> None:
+    with ThreadPoolExecutor(CLIENT_THREADS) as pool:
+        for _ in pool.map(kube.create, objects):
+            pass
+
+
+def _operator_self_writes(op: OperatorProcess) -> dict[str, float]:
+    prefix = 'ecs_operator_api_writes_total{kind="'
+    return {k[len(prefix) : -2]: v for k, v in op.metrics().items() if k.startswith(prefix) and v}
+
+
+def _settle(op: OperatorProcess, quiet: float = 5.0, timeout: float = 600.0) -> None:
+    """Wait until the operator's own write counter has not moved for `quiet` seconds."""
+    deadline = time.monotonic() + timeout
+    last, since = op.writes(), time.monotonic()
+    while time.monotonic() < deadline:
+        time.sleep(1)
+        now = op.writes()
+        if now != last:
+            last, since = now, time.monotonic()
+        elif time.monotonic() - since >= quiet:
+            return
+    log("operator did not settle")
+
+
+def run_baseline(c: Cluster, method: str, size: int, rep: int, with_pods: bool) -> Run:
+    ns = f"base-{method}-{size}-{rep}"
+    create_namespace(c.endpoint, ns)
+    children = workload.rendered_children(size, ns)
+    expected = workload.expected_deployments(children)
+    run = Run(method, size, rep, objects=len(children), load_before=load())
+    deployments = Watch(
+        c.endpoint, f"/apis/apps/v1/namespaces/{ns}/deployments", deployment_projection
+    ).start()
+    pods = Watch(c.endpoint, f"/api/v1/namespaces/{ns}/pods", pod_projection).start() if with_pods else None
+    pools = node_pools(c.endpoint)
+    before = kubeapi.request_counts(c.endpoint)
+    if method == "kubectl":
+        path = c.workdir / f"{ns}.yaml"
+        path.write_text(yaml.safe_dump_all(children, sort_keys=False))
+        argv = [str(c.kubectl), "--kubeconfig", str(c.kubeconfig), "apply", "--server-side"]
+        argv += ["--field-manager=bench", "-n", ns, "-f", str(path)]
+        t0 = time.monotonic()
+        subprocess.run(argv, check=True, capture_output=True)
+    else:
+        t0 = time.monotonic()
+        _create_all(c.kube, children)
+    run.apply_s = time.monotonic() - t0
+    run.converge_s = deployments.wait(deployments_match(expected), 900) - t0
+    run.all_writes_converge = kubeapi.all_writes(kubeapi.diff(kubeapi.request_counts(c.endpoint), before))
+    if pods is not None:
+        run.pods_running_s = pods.wait(pods_running(size * workload.DESIRED, pools), c.pods_timeout) - t0
+        pods.stop()
+    deployments.stop()
+    run.load_after = load()
+    log(f"{method} N={size} rep {rep}: converged {run.converge_s:.2f} s, pods {run.pods_running_s}")
+    log(f"deleting {ns}: {delete_namespace(c.endpoint, ns, wait=c.wait_deleted):.0f} s")
+    return run
+
+
+@dataclass
+class LargeExtras:
+    idle_seconds: float = 0.0
+    idle_writes: dict[str, float] = field(default_factory=dict)
+    idle_self_writes: float = 0.0
+    restart_seconds: float = 0.0
+    restart_writes: dict[str, float] = field(default_factory=dict)
+    restart_self_writes: float = 0.0
+    restart_ready_s: float = 0.0
+    reaction_s: list[float] = field(default_factory=list)
+    process_after: dict[str, float] = field(default_factory=dict)
+    load: float = 0.0
+
+
+def start_operator(c: Cluster, tag: str) -> OperatorProcess:
+    return OperatorProcess(c.kubeconfig, c.workdir / f"operator-{tag}.log").start(timeout=120)
+
+
+def run_operator(
+    c: Cluster,
+    size: int,
+    rep: int,
+    with_pods: bool,
+    extras: LargeExtras | None = None,
+    reaction_changes: int = 50,
+    restart_seconds: float = 60.0,
+    profile: bool = False,
+) -> Run:
+    ns = f"op-{size}-{rep}"
+    create_namespace(c.endpoint, ns)
+    ecs = workload.ecs_objects(size, ns)
+    expected = workload.expected_deployments(workload.rendered_children(size, ns))
+    run = Run("operator", size, rep, objects=len(ecs), load_before=load())
+    deployments = Watch(
+        c.endpoint, f"/apis/apps/v1/namespaces/{ns}/deployments", deployment_projection
+    ).start()
+    pods = Watch(c.endpoint, f"/api/v1/namespaces/{ns}/pods", pod_projection).start() if with_pods else None
+    pools = node_pools(c.endpoint)
+    op = start_operator(c, f"{size}-{rep}")
+    profiler = None
+    try:
+        time.sleep(3)
+        run.process_start = proc_figures(operator_pid(op))
+        if profile:
+            out = c.workdir / f"profile-{size}-{rep}.txt"
+            argv = [str(Path(sys.executable).parent / "py-spy"), "record", "--pid", str(operator_pid(op))]
+            argv += ["--format", "raw", "--rate", "50", "--output", str(out)]
+            profiler = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            log(f"profiling the operator into {out}")
+        before = kubeapi.request_counts(c.endpoint)
+        t0 = time.monotonic()
+        _create_all(c.kube, ecs[: workload.TASK_DEFINITIONS])
+        _create_all(c.kube, ecs[workload.TASK_DEFINITIONS :])
+        run.apply_s = time.monotonic() - t0
+        run.converge_s = deployments.wait(deployments_match(expected), 1800) - t0
+        delta = kubeapi.diff(kubeapi.request_counts(c.endpoint), before)
+        run.writes = kubeapi.operator_writes(delta)
+        run.all_writes_converge = kubeapi.all_writes(delta)
+        log(f"operator N={size} rep {rep}: converged {run.converge_s:.2f} s (apply {run.apply_s:.2f} s)")
+        if pods is not None:
+            run.pods_running_s = pods.wait(pods_running(size * workload.DESIRED, pools), c.pods_timeout) - t0
+            log(f"operator N={size} rep {rep}: pods Running after {run.pods_running_s:.1f} s")
+        _settle(op, c.quiet_seconds)
+        run.writes_settled = kubeapi.operator_writes(kubeapi.diff(kubeapi.request_counts(c.endpoint), before))
+        run.operator_writes_self = _operator_self_writes(op)
+        run.process = proc_figures(operator_pid(op))
+        run.load_after = load()
+        if profiler is not None:
+            profiler.send_signal(signal.SIGINT)
+            profiler.wait(60)
+        if extras is not None:
+            op = _large_extras(c, op, ns, size, extras, reaction_changes, restart_seconds)
+        # Delete while the operator runs: it lifts the TaskDefinitions' in-use finalizers.
+        log(f"deleting {ns}: {delete_namespace(c.endpoint, ns, wait=c.wait_deleted):.0f} s")
+    finally:
+        deployments.stop()
+        if pods is not None:
+            pods.stop()
+        if profiler is not None and profiler.poll() is None:
+            profiler.send_signal(signal.SIGINT)
+            profiler.wait(60)
+        op.stop()
+    return run
+
+
+def _large_extras(
+    c: Cluster,
+    op: OperatorProcess,
+    ns: str,
+    size: int,
+    extras: LargeExtras,
+    reaction_changes: int,
+    restart_seconds: float,
+) -> OperatorProcess:
+    extras.load = load()
+    # Idle: nothing changes; the operator must write nothing.
+    log(f"idle window {extras.idle_seconds:.0f} s")
+    before, self_before = kubeapi.request_counts(c.endpoint), op.writes()
+    time.sleep(extras.idle_seconds)
+    extras.idle_writes = kubeapi.operator_writes(kubeapi.diff(kubeapi.request_counts(c.endpoint), before))
+    extras.idle_self_writes = op.writes() - self_before
+    # Restart: a new process primes its store and reconciles everything; it must write nothing.
+    op.stop()
+    before = kubeapi.request_counts(c.endpoint)
+    t0 = time.monotonic()
+    op = start_operator(c, f"{size}-restart")
+    extras.restart_ready_s = time.monotonic() - t0
+    log(f"restarted; watching writes for {restart_seconds:.0f} s")
+    time.sleep(restart_seconds)
+    extras.restart_seconds = restart_seconds
+    extras.restart_writes = kubeapi.operator_writes(kubeapi.diff(kubeapi.request_counts(c.endpoint), before))
+    extras.restart_self_writes = op.writes()
+    # Reaction: change one Service's desiredCount; time until its Deployments carry the new split.
+    name = f"svc-{size // 2:04d}"
+    index = size // 2
+    watch = Watch(
+        c.endpoint,
+        f"/apis/apps/v1/namespaces/{ns}/deployments",
+        deployment_projection,
+        label_selector=f"{labels.SERVICE}={name}",
+    ).start()
+    try:
+        for change in range(reaction_changes):
+            desired = 5 + change % 8  # 5..12, every step a different split
+            expected = workload.expected_deployments(
+                workload.rendered_children_of_service(index, ns, desired)
+            )
+            t0 = time.monotonic()
+            c.endpoint.request(
+                "PATCH",
+                f"/apis/ecs-operator.dev/v1alpha1/namespaces/{ns}/ecsservices/{name}",
+                {"spec": {"desiredCount": desired}},
+                content_type="application/merge-patch+json",
+            )
+            extras.reaction_s.append(watch.wait(deployments_match(expected), 60) - t0)
+            time.sleep(0.3)
+    finally:
+        watch.stop()
+    log(f"reaction p50 {statistics.median(extras.reaction_s) * 1000:.0f} ms")
+    extras.process_after = proc_figures(operator_pid(op))
+    return op
+
+
+def idle_operator(c: Cluster, seconds: float = 10.0) -> dict[str, float]:
+    """N = 0: the operator started and idle on the cluster (no Services)."""
+    op = start_operator(c, "idle")
+    try:
+        time.sleep(seconds)
+        return proc_figures(operator_pid(op))
+    finally:
+        op.stop()
+
+
+def workdir() -> Path:
+    return Path(tempfile.mkdtemp(prefix="ecs-bench-"))
