@@ -40,6 +40,25 @@ def test_web_example_places_4_tasks_on_demand_and_6_on_spot_through_the_real_sch
     assert web_row[1:6] == ["10", "10", "0", "web:1", "COMPLETED"]
     worker_pools = {pools[p["spec"]["nodeName"]] for p in pods_of(kube, namespace, "worker")}
     assert worker_pools == {"spot"}
+    # /metrics carries the same numbers per service and provider (no pod names in labels).
+    metrics = wait_until(
+        lambda: (
+            (m := operator.metrics()).get(
+                f'ecs_operator_service_tasks{{capacity_provider="FARGATE_SPOT",namespace="{namespace}",'
+                f'service="web",state="running"}}'
+            )
+            == 6.0
+            and m
+        ),
+        30,
+        "metrics of web",
+    )
+    on_demand = (
+        f'ecs_operator_service_tasks{{capacity_provider="FARGATE",namespace="{namespace}",'
+        f'service="web",state="desired"}}'
+    )
+    assert metrics[on_demand] == 4.0
+    assert any(k.startswith("ecs_operator_capacity_provider_reservation_percent{") for k in metrics)
 
 
 def test_daemon_service_runs_one_task_per_node_of_each_pool(operator, kube, namespace):
