@@ -16,6 +16,7 @@ from datetime import datetime
 from typing import Any
 
 from ecs_operator import API_GROUP
+from ecs_operator.api import labels
 from ecs_operator.api.names import child_name, k8s_name
 from ecs_operator.api.service import ServiceSpec
 from ecs_operator.core import children as build
@@ -298,10 +299,21 @@ def _plan(inputs: ServiceInputs) -> ServicePlan:
     child_of = {ecs: child_name(meta["name"], k8s_of[ecs]) for ecs in targets}
 
     new_labels = build.template_labels(body, serving)
-    # Children still to roll, those already mid-rollout first so they keep their budget.
+    # Children still to roll, those already mid-rollout first so they keep their budget. A child
+    # whose template is new but whose old tasks are not all gone is still rolling: it keeps its
+    # budget until then (its status lags the template, its pods do not).
+    mid = {
+        e
+        for e in targets
+        if _mid_rollout(live.get((workload_kind, child_of[e])), by_provider.get(k8s_of[e], []))
+    }
     rolling = sorted(
-        (e for e in targets if not _template_matches(live.get((workload_kind, child_of[e])), new_labels)),
-        key=lambda e: not _mid_rollout(live.get((workload_kind, child_of[e]))),
+        (
+            e
+            for e in targets
+            if e in mid or not _template_matches(live.get((workload_kind, child_of[e])), new_labels)
+        ),
+        key=lambda e: e not in mid,
     )
     config = spec.get("deploymentConfiguration") or {}
     plan_rollout = rollout.rolling_update(
@@ -406,9 +418,16 @@ def pool_has_room(
     return False
 
 
-def _mid_rollout(child: Mapping[str, Any] | None) -> bool:
-    status = (child or {}).get("status") or {}
-    return 0 < status.get("updatedReplicas", 0) < status.get("replicas", 0)
+def _mid_rollout(child: Mapping[str, Any] | None, pods: Sequence[PodState]) -> bool:
+    """The child's Deployment is replacing tasks: it has tasks (not terminating) of another
+    deployment than its template's. Read from the pods, not the Deployment's status, which lags a
+    template just applied (an earlier child would otherwise look done and lose its budget to the
+    next one while its surge tasks still run)."""
+    template = _live_template(child)
+    if template is None:
+        return False
+    current = ((template.get("metadata") or {}).get("labels") or {}).get(labels.DEPLOYMENT)
+    return any(not p.deleting and not p.failed and p.deployment_id not in (None, current) for p in pods)
 
 
 def _template_matches(child: Mapping[str, Any] | None, new_labels: Mapping[str, str]) -> bool:
@@ -500,7 +519,10 @@ def _status(
     for message in ecs_messages:
         if events.should_emit(status_events, message, now):
             status_events = events.append_event(status_events, message, now, STATUS_EVENTS)
-            warning = "unable" in message or "failed" in message or "circuit breaker" in message
+            warning = any(
+                word in message
+                for word in ("unable", "failed", "circuit breaker", "could not place", "still cannot place")
+            )
             k8s_events.append(("Warning" if warning else "Normal", _event_reason(message), message))
 
     if plan_rollout.blocked:
@@ -576,7 +598,10 @@ def _event_reason(message: str) -> str:
         ("rolling back", "RollingBack"),
         ("unable to stop or start", "DeploymentConfigurationBlocked"),
         ("completed", "DeploymentCompleted"),
-        ("fall", "CapacityProviderFallback"),
+        ("could not place", "CapacityProviderFallback"),
+        ("has room again", "CapacityProviderReturning"),
+        ("tasks back from", "CapacityProviderReturned"),
+        ("still cannot place", "CapacityProviderReturnFailed"),
     ):
         if needle in message:
             return reason

@@ -210,3 +210,126 @@ def test_one_pdb_over_the_service_keeps_ecs_minimum_healthy():
 @pytest.mark.parametrize(("desired", "percent"), [(0, 100), (5, 0)])
 def test_no_pdb_when_nothing_must_stay_healthy(desired, percent):
     assert pdb_spec({"ecs-operator.dev/service": "web"}, desired, percent) is None
+
+
+# ---- the budget handed from child to child, through core.service_plan ----
+
+
+def _plan_inputs(body, families, pods, children):
+    from datetime import UTC, datetime
+
+    from ecs_operator.core.service_plan import ServiceInputs
+
+    providers = {
+        "fargate": {"name": "FARGATE", "capacityType": "on-demand", "nodeSelector": {"pool": "od"}},
+        "fargate-spot": {"name": "FARGATE_SPOT", "capacityType": "spot", "nodeSelector": {"pool": "spot"}},
+    }
+    return ServiceInputs(
+        service=body,
+        families=families,
+        providers=providers,
+        cluster_spec=None,
+        pods=pods,
+        children=children,
+        nodes=[],
+        now=datetime(2026, 11, 21, 12, 0, tzinfo=UTC),
+    )
+
+
+def _pods_of(child, count):
+    from ecs_operator.core.observed import pod_state
+
+    template = child["spec"]["template"]
+    labels = template["metadata"]["labels"]
+    return [
+        pod_state(
+            {
+                "metadata": {
+                    "name": f"{child['metadata']['name']}-{labels['ecs-operator.dev/deployment']}-{i}",
+                    "labels": template["metadata"]["labels"],
+                    "annotations": template["metadata"]["annotations"],
+                    "creationTimestamp": "2026-11-21T11:00:00Z",
+                },
+                "spec": {"nodeName": "n1"},
+                "status": {
+                    "phase": "Running",
+                    "startTime": "2026-11-21T11:00:00Z",
+                    "conditions": [
+                        {"type": "PodScheduled", "status": "True"},
+                        {"type": "Ready", "status": "True", "lastTransitionTime": "2026-11-21T11:00:00Z"},
+                    ],
+                },
+            }
+        )
+        for i in range(count)
+    ]
+
+
+def test_a_child_whose_new_template_has_stale_status_keeps_the_budget_until_its_old_tasks_are_gone():
+    """desired 10, max 110 %: one task of surge for the service. Right after the first child gets the
+    new template its Deployment status still says 'all updated' (observedGeneration behind); the old
+    pods say otherwise, so the second child must keep its old template."""
+    from ecs_operator.core.service_plan import Family, plan_service
+
+    td = {"family": "app", "containerDefinitions": [{"name": "app", "image": "nginx", "memory": 256}]}
+    td2 = {**td, "containerDefinitions": [{**td["containerDefinitions"][0], "image": "nginx:2"}]}
+    body = {
+        "apiVersion": "ecs-operator.dev/v1alpha1",
+        "kind": "Service",
+        "metadata": {"name": "app", "namespace": "ns", "uid": "u", "generation": 1},
+        "spec": {
+            "taskDefinition": "app",
+            "desiredCount": 10,
+            "capacityProviderStrategy": [
+                {"capacityProvider": "FARGATE", "base": 1, "weight": 1},
+                {"capacityProvider": "FARGATE_SPOT", "weight": 1},
+            ],
+            "deploymentConfiguration": {"minimumHealthyPercent": 100, "maximumPercent": 110},
+        },
+        "status": {},
+    }
+    one = {"app": Family("app", False, {1: td})}
+    both = {"app": Family("app", False, {1: td, 2: td2})}
+
+    def live(objects):
+        out = []
+        for o in objects:
+            if o["kind"] != "Deployment":
+                continue
+            n = o["spec"]["replicas"]
+            out.append(
+                {
+                    **o,
+                    "metadata": {**o["metadata"], "generation": 2},
+                    "status": {
+                        "observedGeneration": 1,
+                        "replicas": n,
+                        "updatedReplicas": n,
+                        "availableReplicas": n,
+                    },
+                }
+            )
+        return out
+
+    # Revision 1 at steady state.
+    first = plan_service(_plan_inputs(body, one, [], []))
+    children = live(first.apply)
+    pods = [p for c in children for p in _pods_of(c, c["spec"]["replicas"])]
+    settled = plan_service(_plan_inputs({**body, "status": first.status}, one, pods, children))
+    assert settled.status["rolloutState"] == "COMPLETED"
+    body = {**body, "status": settled.status}
+
+    # Revision 2: one child gets the new template and the single surge task, the other waits.
+    step = plan_service(_plan_inputs(body, both, pods, children))
+    new = {o["metadata"]["name"]: o for o in step.apply if o["kind"] == "Deployment"}
+    old = {c["metadata"]["name"]: c for c in children}
+    changed = [n for n in new if new[n]["spec"]["template"] != old[n]["spec"]["template"]]
+    assert len(changed) == 1
+    waiting = next(n for n in new if n not in changed)
+
+    # Next look: the changed child's status is stale, its old pods still run. The other still waits.
+    again = plan_service(_plan_inputs({**body, "status": step.status}, both, pods, live(step.apply)))
+    later = {o["metadata"]["name"]: o for o in again.apply if o["kind"] == "Deployment"}
+    assert later[waiting]["spec"]["template"] == old[waiting]["spec"]["template"]
+    surge = {n: later[n]["spec"]["strategy"]["rollingUpdate"] for n in later}
+    assert surge[changed[0]] == {"maxSurge": 1, "maxUnavailable": 0}
