@@ -250,7 +250,48 @@ async def startup(settings: kopf.OperatorSettings, memo: Any, **_: Any) -> None:
     _enqueue_capacity_providers()
     _enqueue_services(None)
     memo.workers = [asyncio.create_task(_worker(i)) for i in range(WORKERS)]
+    memo.workers.append(asyncio.create_task(_sweeper()))
     log.info("ecs-operator started: %d workers", WORKERS)
+
+
+SWEEP_DELAYS = (3.0, 15.0)  # after start-up, once kopf's watches run
+SWEEP_EVERY = 300.0
+
+
+def sweep_store(runtime: Runtime) -> int:
+    """Relist each watched kind and drop what the store still holds of deleted objects (see
+    `Store.sweep`); the Services that owned them reconcile again."""
+    removed = 0
+    for resource, selector in WATCHED:
+        label_selector = ",".join(f"{k}={v}" for k, v in (selector or {}).items()) or None
+        items = [
+            item
+            for item in runtime.kube.list(resource, None, label_selector)
+            if runtime.serves(item["metadata"].get("namespace"))
+        ]
+        for body in runtime.store.sweep(reconcile.kind_key(resource), items):
+            removed += 1
+            service = _owner_service(body)
+            namespace = body["metadata"].get("namespace")
+            if service and namespace:
+                _queue_key_for_service_label(namespace, service)
+    return removed
+
+
+async def _sweeper() -> None:
+    """Objects deleted between the start-up listing and the start of kopf's watches get no DELETED
+    event (a restart mid-rollout leaves ghost pods that block the rollout forever): sweep them out
+    a few seconds after start-up, then now and then."""
+    delays = [*SWEEP_DELAYS]
+    while True:
+        await asyncio.sleep(delays.pop(0) if delays else SWEEP_EVERY)
+        try:
+            removed = await asyncio.to_thread(sweep_store, rt())
+        except Exception as exc:  # the next sweep will do
+            log.warning("store sweep failed: %s", exc)
+        else:
+            if removed:
+                log.info("store sweep dropped %d objects deleted while the watches started", removed)
 
 
 @kopf.on.cleanup()

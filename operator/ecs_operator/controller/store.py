@@ -56,6 +56,28 @@ class Store:
         with self._lock:
             self._unindex(kind, key, self._objects[kind].pop(key, None))
 
+    def sweep(self, kind: str, listed: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]:
+        """Drop the objects a fresh listing proves gone: absent from it and not newer than its newest
+        item (an object created after the listing is newer than all of it). Such ghosts come from
+        deletions between the start-up listing and the start of the watches, which send no DELETED."""
+        listed = list(listed)
+        present = {_key(body) for body in listed}
+        try:
+            newest = max(int(body["metadata"]["resourceVersion"]) for body in listed)
+        except (KeyError, TypeError, ValueError):  # empty listing or opaque versions: prove nothing
+            return []
+        removed = []
+        with self._lock:
+            for key, body in list(self._objects[kind].items()):
+                try:
+                    version = int(body["metadata"]["resourceVersion"])
+                except (KeyError, TypeError, ValueError):
+                    continue
+                if key not in present and version <= newest:
+                    self._unindex(kind, key, self._objects[kind].pop(key))
+                    removed.append(body)
+        return removed
+
     def _unindex(self, kind: str, key: Key, old: Mapping[str, Any] | None) -> None:
         if old is None:
             return

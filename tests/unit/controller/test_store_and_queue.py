@@ -54,3 +54,26 @@ def test_failed_keys_come_back_with_backoff():
         assert await asyncio.wait_for(queue.get(), 1) == key
 
     asyncio.run(scenario())
+
+
+def test_a_sweep_drops_only_objects_a_fresh_listing_proves_deleted():
+    from ecs_operator.controller.store import Store
+
+    def pod(name, version):
+        return {
+            "metadata": {
+                "name": name,
+                "namespace": "ns",
+                "resourceVersion": str(version),
+                "labels": {"ecs-operator.dev/service": "web"},
+            }
+        }
+
+    store = Store()
+    for body in (pod("ghost", 5), pod("kept", 6), pod("newer", 20)):
+        store.upsert("pods", body)
+    # The listing (newest item 10) no longer has "ghost"; "newer" was created after it.
+    removed = store.sweep("pods", [pod("kept", 6), pod("other", 10)])
+    assert [b["metadata"]["name"] for b in removed] == ["ghost"]
+    assert {b["metadata"]["name"] for b in store.of_service("pods", "ns", "web")} == {"kept", "newer"}
+    assert store.sweep("pods", []) == []  # an empty listing proves nothing
