@@ -40,6 +40,14 @@ def parse(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument("--no-baseline-kubectl", action="store_true")
     p.add_argument("--no-baseline", action="store_true", help="operator runs only (profiling)")
     p.add_argument("--profile", action="store_true", help="py-spy record the operator until settled")
+    p.add_argument(
+        "--variant",
+        default="",
+        help="also run, after each operator run at --variant-sizes, the operator with these bench.variant "
+        "options (a proposed change, measured interleaved with the shipped one), e.g. '--workers 8'",
+    )
+    p.add_argument("--variant-sizes", default=None, help="N for the variant runs (default: the largest)")
+    p.add_argument("--variant-extras", action="store_true", help="idle/restart/reaction for the variant too")
     p.add_argument("--output", default=str(REPO / "BENCHMARKS.md"))
     p.add_argument("--json", default=str(REPO / "bench" / "results.json"))
     args = p.parse_args(argv)
@@ -50,6 +58,8 @@ def parse(argv: list[str] | None = None) -> argparse.Namespace:
     args.size_list = [int(s) for s in args.sizes.split(",")]
     args.pod_list = [int(s) for s in args.pod_sizes.split(",")] if args.pod_sizes else args.size_list
     args.large_reps = args.reps if args.large_reps is None else args.large_reps
+    sizes = args.variant_sizes
+    args.variant_list = [int(s) for s in sizes.split(",")] if sizes else [max(args.size_list)]
     return args
 
 
@@ -126,6 +136,24 @@ def main(argv: list[str] | None = None) -> int:
                 runs.append(dataclasses.asdict(run))
                 if extras is not None:
                     results["large"] = dataclasses.asdict(extras)
+                if args.variant and size in args.variant_list:
+                    vextras = None
+                    if extras is not None and args.variant_extras:
+                        vextras = scenarios.LargeExtras(idle_seconds=min(60.0, args.idle_seconds))
+                    run = scenarios.run_operator(
+                        c,
+                        size,
+                        rep,
+                        pods,
+                        vextras,
+                        args.reaction_changes,
+                        args.restart_seconds,
+                        args.profile,
+                        variant=args.variant.split(),
+                    )
+                    runs.append(dataclasses.asdict(run))
+                    if vextras is not None:
+                        results["large_variant"] = dataclasses.asdict(vextras)
                 _write(args, results, info, c, started, load_start)  # partial results survive a crash
         _write(args, results, info, c, started, load_start)
     finally:
@@ -157,6 +185,7 @@ def _write(args, results, info, c, started, load_start) -> None:  # type: ignore
         "task_definitions": workload.TASK_DEFINITIONS,
         "desired": workload.DESIRED,
         "client_threads": scenarios.CLIENT_THREADS,
+        "variant": args.variant,
     }
     notes = REPO / "bench" / "notes.md"
     results["notes"] = notes.read_text().splitlines() if notes.exists() else []

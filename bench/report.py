@@ -29,14 +29,14 @@ def _runs(results: dict[str, Any], kind: str, size: int) -> list[dict[str, Any]]
     return [r for r in results["runs"] if r["kind"] == kind and r["size"] == size]
 
 
-def ratios(results: dict[str, Any], size: int) -> list[float]:
+def ratios(results: dict[str, Any], size: int, kind: str = "operator") -> list[float]:
     """Per repetition: operator time / the best bare client of that repetition."""
     out = []
-    for op in _runs(results, "operator", size):
+    for op in _runs(results, kind, size):
         base = [
             r["converge_s"]
             for r in results["runs"]
-            if r["kind"] != "operator" and r["size"] == size and r["rep"] == op["rep"]
+            if r["kind"] in ("python", "kubectl") and r["size"] == size and r["rep"] == op["rep"]
         ]
         if base:
             out.append(op["converge_s"] / min(base))
@@ -49,7 +49,9 @@ def _writes_total(writes: dict[str, float]) -> float:
 
 def render_markdown(results: dict[str, Any]) -> str:
     meta, cfg = results["meta"], results["config"]
-    sizes: list[int] = cfg["sizes"]
+    sizes: list[int] = sorted(cfg["sizes"])
+    variant = cfg.get("variant") or ""
+    has_variant = any(r["kind"] == "variant" for r in results["runs"])
     lines = [
         "# Benchmarks",
         "",
@@ -85,6 +87,7 @@ def render_markdown(results: dict[str, Any]) -> str:
         "| N | child objects | operator s | Python client s | kubectl SSA s | ratio | goal |",
         "|---|---|---|---|---|---|---|",
     ]
+    vrows = []
     for n in sizes:
         objs = next((r["objects"] for r in results["runs"] if r["kind"] == "python" and r["size"] == n), 0)
         rs = ratios(results, n)
@@ -94,6 +97,25 @@ def render_markdown(results: dict[str, Any]) -> str:
             f"| {mmm(r['converge_s'] for r in _runs(results, 'python', n))} "
             f"| {mmm(r['converge_s'] for r in _runs(results, 'kubectl', n))} | {mmm(rs)} | <= 1.5 {ok} |"
         )
+        if _runs(results, "variant", n):
+            vrows.append(
+                f"| {n} | {mmm(r['converge_s'] for r in _runs(results, 'variant', n))} "
+                f"| {mmm(ratios(results, n, 'variant'))} "
+                f"| {mmm(_writes_total(r['writes']) / n for r in _runs(results, 'variant', n))} "
+                f"| {mmm((r['process']['peak_rss_mb'] for r in _runs(results, 'variant', n)), '{:.0f}')} "
+                f"| {mmm(r['process']['cpu_seconds'] for r in _runs(results, 'variant', n))} |"
+            )
+    if has_variant:
+        lines += [
+            "",
+            f"**Proposed changes, measured** (`bench.variant {variant}`: the same operator code with the",
+            "settings/patches described in the notes, run right after the shipped operator in each",
+            "repetition, so under the same load):",
+            "",
+            "| N | variant s | ratio | writes per Service at convergence | peak RSS MB | CPU s |",
+            "|---|---|---|---|---|---|",
+            *vrows,
+        ]
     lines += [
         "",
         "## 2. API writes (API server's `apiserver_request_total`, by verb)",
@@ -143,6 +165,14 @@ def render_markdown(results: dict[str, Any]) -> str:
             "",
             f"- p50 {percentile(react, 0.5) * 1000:.0f} ms, p99 {percentile(react, 0.99) * 1000:.0f} ms "
             f"(min {min(react) * 1000:.0f}, max {max(react) * 1000:.0f} ms); load {large['load']}",
+        ]
+    lv = results.get("large_variant")
+    if lv and lv["reaction_s"]:
+        react = lv["reaction_s"]
+        lines += [
+            f"- variant: p50 {percentile(react, 0.5) * 1000:.0f} ms, p99 {percentile(react, 0.99) * 1000:.0f}"
+            f" ms; idle writes {_writes_total(lv['idle_writes']):.0f}, after restart "
+            f"{_writes_total(lv['restart_writes']):.0f}",
         ]
     lines += [
         "",

@@ -82,27 +82,51 @@ def create_namespace(ep: Endpoint, name: str) -> None:
     )
 
 
+def _count(ep: Endpoint, path: str) -> int:
+    return len((ep.get(path + "?limit=1000") or {}).get("items", []))
+
+
 def delete_namespace(ep: Endpoint, name: str, timeout: float = 900, wait: bool = True) -> float:
-    started = time.monotonic()
-    ep.request("DELETE", f"/api/v1/namespaces/{name}")
-    if not wait:
+    """Delete a run's namespace fast: the owners first (the garbage collector deletes ReplicaSets),
+    then every pod at once with grace 0 (kwok would otherwise finish thousands of graceful deletions
+    one by one, minutes at N = 1000), then the namespace; wait until it is gone."""
+    if not wait:  # a throwaway cluster (--quick): leave it, so nothing changes under the next run
         return 0.0
+    started = time.monotonic()
+    ecs = f"/apis/ecs-operator.dev/v1alpha1/namespaces/{name}"
+    if wait:
+        _lift_finalizers(ep, name)
+        background = {"apiVersion": "v1", "kind": "DeleteOptions", "propagationPolicy": "Background"}
+        for path in (
+            f"{ecs}/ecsservices",
+            f"{ecs}/taskdefinitions",
+            f"/apis/apps/v1/namespaces/{name}/deployments",
+        ):
+            ep.request("DELETE", path, background)
+        while _count(ep, f"/apis/apps/v1/namespaces/{name}/replicasets") and time.monotonic() - started < 180:
+            time.sleep(1)
+        now = {"apiVersion": "v1", "kind": "DeleteOptions", "gracePeriodSeconds": 0}
+        ep.request("DELETE", f"/api/v1/namespaces/{name}/pods", now)
+    ep.request("DELETE", f"/api/v1/namespaces/{name}")
     while time.monotonic() - started < timeout:
         if ep.get(f"/api/v1/namespaces/{name}") is None:
             return time.monotonic() - started
-        if time.monotonic() - started > 120:  # no operator left to lift TaskDefinition finalizers
-            tds = ep.get(f"/apis/ecs-operator.dev/v1alpha1/namespaces/{name}/taskdefinitions") or {}
-            for td in tds.get("items", []):
-                if td["metadata"].get("finalizers"):
-                    ep.request(
-                        "PATCH",
-                        f"/apis/ecs-operator.dev/v1alpha1/namespaces/{name}/taskdefinitions/"
-                        + td["metadata"]["name"],
-                        {"metadata": {"finalizers": None}},
-                        content_type="application/merge-patch+json",
-                    )
+        _lift_finalizers(ep, name)
         time.sleep(1)
     raise TimeoutError(f"namespace {name} still there after {timeout:.0f} s")
+
+
+def _lift_finalizers(ep: Endpoint, name: str) -> None:
+    """The operator is stopped before cleanup; its TaskDefinitions' in-use finalizers go by hand."""
+    tds = ep.get(f"/apis/ecs-operator.dev/v1alpha1/namespaces/{name}/taskdefinitions") or {}
+    for td in tds.get("items", []):
+        if td["metadata"].get("finalizers"):
+            ep.request(
+                "PATCH",
+                f"/apis/ecs-operator.dev/v1alpha1/namespaces/{name}/taskdefinitions/{td['metadata']['name']}",
+                {"metadata": {"finalizers": None}},
+                content_type="application/merge-patch+json",
+            )
 
 
 def deployment_projection(obj: dict[str, Any]) -> int | None:
@@ -264,8 +288,39 @@ class LargeExtras:
     load: float = 0.0
 
 
-def start_operator(c: Cluster, tag: str) -> OperatorProcess:
-    return OperatorProcess(c.kubeconfig, c.workdir / f"operator-{tag}.log").start(timeout=120)
+@dataclass
+class VariantOperatorProcess(OperatorProcess):
+    """The operator started through `bench.variant` with experimental settings (see that module)."""
+
+    variant: list[str] = field(default_factory=list)
+
+    def start(self, timeout: float = 60) -> OperatorProcess:
+        log_file = open(self.log_path, "ab")  # noqa: SIM115 - handed to the child, closed with it
+        argv = [sys.executable, "-m", "bench.variant", *self.variant, "--", "run"]
+        argv += ["--kubeconfig", str(self.kubeconfig), "--metrics-port", str(self.metrics_port)]
+        argv += ["--health-port", str(self.health_port)]
+        env = {**os.environ, "KUBECONFIG": str(self.kubeconfig), "PYTHONPATH": str(REPO)}
+        self.process = subprocess.Popen(argv, stdout=log_file, stderr=subprocess.STDOUT, env=env, cwd=REPO)
+        log_file.close()
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                if self.healthy():
+                    return self
+            except RuntimeError:
+                raise
+            except Exception:
+                if time.monotonic() > deadline:
+                    raise
+            time.sleep(0.2)
+
+
+def start_operator(c: Cluster, tag: str, variant: list[str] | None = None) -> OperatorProcess:
+    """The shipped operator, or with `variant` the same code with bench.variant's experimental settings."""
+    log_path = c.workdir / f"operator-{tag}.log"
+    if variant:
+        return VariantOperatorProcess(c.kubeconfig, log_path, variant=variant).start(timeout=120)
+    return OperatorProcess(c.kubeconfig, log_path).start(timeout=120)
 
 
 def run_operator(
@@ -277,18 +332,20 @@ def run_operator(
     reaction_changes: int = 50,
     restart_seconds: float = 60.0,
     profile: bool = False,
+    variant: list[str] | None = None,
 ) -> Run:
-    ns = f"op-{size}-{rep}"
+    kind = "variant" if variant else "operator"
+    ns = f"{'var' if variant else 'op'}-{size}-{rep}"
     create_namespace(c.endpoint, ns)
     ecs = workload.ecs_objects(size, ns)
     expected = workload.expected_deployments(workload.rendered_children(size, ns))
-    run = Run("operator", size, rep, objects=len(ecs), load_before=load())
+    run = Run(kind, size, rep, objects=len(ecs), load_before=load())
     deployments = Watch(
         c.endpoint, f"/apis/apps/v1/namespaces/{ns}/deployments", deployment_projection
     ).start()
     pods = Watch(c.endpoint, f"/api/v1/namespaces/{ns}/pods", pod_projection).start() if with_pods else None
     pools = node_pools(c.endpoint)
-    op = start_operator(c, f"{size}-{rep}")
+    op = start_operator(c, f"{kind}-{size}-{rep}", variant)
     profiler = None
     try:
         time.sleep(3)
@@ -308,10 +365,10 @@ def run_operator(
         delta = kubeapi.diff(kubeapi.request_counts(c.endpoint), before)
         run.writes = kubeapi.operator_writes(delta)
         run.all_writes_converge = kubeapi.all_writes(delta)
-        log(f"operator N={size} rep {rep}: converged {run.converge_s:.2f} s (apply {run.apply_s:.2f} s)")
+        log(f"{kind} N={size} rep {rep}: converged {run.converge_s:.2f} s (apply {run.apply_s:.2f} s)")
         if pods is not None:
             run.pods_running_s = pods.wait(pods_running(size * workload.DESIRED, pools), c.pods_timeout) - t0
-            log(f"operator N={size} rep {rep}: pods Running after {run.pods_running_s:.1f} s")
+            log(f"{kind} N={size} rep {rep}: pods Running after {run.pods_running_s:.1f} s")
         _settle(op, c.quiet_seconds)
         run.writes_settled = kubeapi.operator_writes(kubeapi.diff(kubeapi.request_counts(c.endpoint), before))
         run.operator_writes_self = _operator_self_writes(op)
@@ -321,9 +378,7 @@ def run_operator(
             profiler.send_signal(signal.SIGINT)
             profiler.wait(60)
         if extras is not None:
-            op = _large_extras(c, op, ns, size, extras, reaction_changes, restart_seconds)
-        # Delete while the operator runs: it lifts the TaskDefinitions' in-use finalizers.
-        log(f"deleting {ns}: {delete_namespace(c.endpoint, ns, wait=c.wait_deleted):.0f} s")
+            op = _large_extras(c, op, ns, size, extras, reaction_changes, restart_seconds, variant)
     finally:
         deployments.stop()
         if pods is not None:
@@ -332,6 +387,7 @@ def run_operator(
             profiler.send_signal(signal.SIGINT)
             profiler.wait(60)
         op.stop()
+    log(f"deleting {ns}: {delete_namespace(c.endpoint, ns, wait=c.wait_deleted):.0f} s")
     return run
 
 
@@ -343,6 +399,7 @@ def _large_extras(
     extras: LargeExtras,
     reaction_changes: int,
     restart_seconds: float,
+    variant: list[str] | None = None,
 ) -> OperatorProcess:
     extras.load = load()
     # Idle: nothing changes; the operator must write nothing.
@@ -355,7 +412,7 @@ def _large_extras(
     op.stop()
     before = kubeapi.request_counts(c.endpoint)
     t0 = time.monotonic()
-    op = start_operator(c, f"{size}-restart")
+    op = start_operator(c, f"{size}-restart{'-variant' if variant else ''}", variant)
     extras.restart_ready_s = time.monotonic() - t0
     log(f"restarted; watching writes for {restart_seconds:.0f} s")
     time.sleep(restart_seconds)
