@@ -254,7 +254,7 @@ async def startup(settings: kopf.OperatorSettings, memo: Any, **_: Any) -> None:
     log.info("ecs-operator started: %d workers", WORKERS)
 
 
-SWEEP_DELAYS = (3.0, 15.0)  # after start-up, once kopf's watches run
+SWEEP_DELAYS = (1.0, 3.0, 15.0)  # after start-up, while and once kopf's watches start
 SWEEP_EVERY = 300.0
 
 

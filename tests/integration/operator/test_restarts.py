@@ -24,7 +24,9 @@ from scenario import (
 )
 from test_fallback import SMALL, fallback_service, fallen_back
 
+from ecs_operator.controller import resources
 from ecs_operator.controller.resources import Resource
+from ecs_operator.core.observed import pod_state
 
 REPLICA_SET = Resource("apps", "v1", "replicasets", "ReplicaSet")
 
@@ -106,13 +108,25 @@ def test_killed_mid_fallback_and_mid_return_the_operator_finishes_both(operator,
         )
         wait_until(lambda: steady(kube, namespace, "app", 4), 90, "app steady on the spot pool")
 
-        # Out: killed as soon as the fallback is decided.
-        pool.interrupt(pool.nodes[0])
-        wait_until(
-            lambda: (status(kube, namespace, "app").get("fallback") or {}).get("fallbacks"), 60, "fallback"
-        )
+        # Out: the operator is down when the spot capacity goes; once back it sees pods unplaceable
+        # for longer than unschedulableSeconds and falls back.
         operator.kill()
-        operator.start()
+        try:
+            pool.interrupt(pool.nodes[0])
+            wait_until(
+                lambda: (
+                    sum(
+                        1
+                        for p in kube.list(resources.POD, namespace, "ecs-operator.dev/service=app")
+                        if pod_state(p).unplaced
+                    )
+                    == 4
+                ),
+                60,
+                "4 replacement tasks unplaceable while the operator is down",
+            )
+        finally:
+            operator.start()
         started = time.monotonic()
         wait_until(lambda: fallen_back(kube, namespace, pool, 4), 60, "4 tasks on FARGATE after the restart")
         wait_until(lambda: steady(kube, namespace, "app", 4), 30, "steady while fallen back")
@@ -130,6 +144,7 @@ def test_killed_mid_fallback_and_mid_return_the_operator_finishes_both(operator,
                 "return started",
             )
             operator.kill()
+            at_kill = replicas(kube, namespace)
             operator.start()
             started = time.monotonic()
             wait_until(
@@ -154,6 +169,7 @@ def test_killed_mid_fallback_and_mid_return_the_operator_finishes_both(operator,
         children = set(replicas(kube, namespace))
         assert children <= {spot_child, "app-fargate"}
     print(
-        f"\nrestart mid-fallback: on FARGATE {out:.1f} s after the restart; "
+        f"\nrestart mid-fallback: on FARGATE {out:.1f} s after the restart; children at the kill "
+        f"mid-return {at_kill}; "
         f"back {back:.1f} s after the restart"
     )
