@@ -181,3 +181,28 @@ def evaluate(
         counted=counted,
         healthy=healthy,
     )
+
+
+def next_failure_in(
+    pods: Sequence[PodState],
+    *,
+    deployment_id: str,
+    grace_seconds: int,
+    now: datetime,
+    not_ready_seconds: int = NOT_READY_SECONDS,
+) -> float | None:
+    """Seconds until the next task of the deployment that is not Ready yet would count as failed
+    (so the controller looks again right then, not at its next periodic look); None if none will."""
+    label = deployment_label(deployment_id)
+    not_ready_after = timedelta(seconds=max(0, grace_seconds) + not_ready_seconds)
+    dues = [
+        (p.started_at + not_ready_after - now).total_seconds()
+        for p in pods
+        if p.deployment_id in (label, deployment_id)
+        and p.started_at is not None
+        and not p.ready
+        and not p.deleting
+        and not p.essential_failures
+    ]
+    upcoming = [d for d in dues if d > 0]
+    return min(upcoming) if upcoming else None

@@ -385,6 +385,21 @@ def _plan(inputs: ServiceInputs) -> ServicePlan:
         fallback_plan,
         desired,
     )
+    primary = decision.deployments[0] if decision.deployments else {}
+    breaker = (spec.get("deploymentConfiguration") or {}).get("deploymentCircuitBreaker") or {}
+    if breaker.get("enable") and primary.get("rolloutState") == "IN_PROGRESS":
+        due = circuit_breaker.next_failure_in(
+            inputs.pods,
+            deployment_id=primary["id"],
+            grace_seconds=spec.get("healthCheckGracePeriodSeconds") or 0,
+            now=now,
+            not_ready_seconds=circuit_breaker.unhealthy_after(
+                _lookup_revision(primary["taskDefinition"], inputs.families)
+            ),
+        )
+        if due is not None:
+            # Timestamps have whole seconds: one more makes sure the task is overdue by then.
+            requeue = min(requeue or due + 1, due + 1)
     return ServicePlan(apply=apply, delete=delete, status=status, events=evts, requeue_after=requeue)
 
 

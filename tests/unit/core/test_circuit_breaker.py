@@ -228,3 +228,25 @@ def test_unhealthy_after_follows_the_slowest_essential_health_check():
     assert unhealthy_after({"containerDefinitions": [td["containerDefinitions"][0]]}) == 24
     assert unhealthy_after({"containerDefinitions": [{"name": "x"}]}) == NOT_READY_SECONDS
     assert unhealthy_after(None) == NOT_READY_SECONDS
+
+
+def test_next_failure_in_says_when_the_next_not_ready_task_becomes_overdue():
+    pods = [
+        pod("a", started=START),
+        pod("b", started=START + timedelta(seconds=4)),
+        pod("c", started=START, ready=True),
+        pod("d", started=START, deployment="ecs-svc-2222"),
+        pod("e", started=START, failures=1),
+    ]
+    at = START + timedelta(seconds=6)
+    due = circuit_breaker.next_failure_in(
+        pods, deployment_id="ecs-svc/1111", grace_seconds=3, now=at, not_ready_seconds=7
+    )
+    assert due == 4  # "a" at 10 s (b at 14 s); c is Ready, d another deployment, e already failed
+    later = START + timedelta(seconds=20)
+    assert (
+        circuit_breaker.next_failure_in(
+            pods, deployment_id="ecs-svc/1111", grace_seconds=3, now=later, not_ready_seconds=7
+        )
+        is None
+    )
