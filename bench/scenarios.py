@@ -94,19 +94,15 @@ def delete_namespace(ep: Endpoint, name: str, timeout: float = 900, wait: bool =
         return 0.0
     started = time.monotonic()
     ecs = f"/apis/ecs-operator.dev/v1alpha1/namespaces/{name}"
-    if wait:
-        _lift_finalizers(ep, name)
-        background = {"apiVersion": "v1", "kind": "DeleteOptions", "propagationPolicy": "Background"}
-        for path in (
-            f"{ecs}/ecsservices",
-            f"{ecs}/taskdefinitions",
-            f"/apis/apps/v1/namespaces/{name}/deployments",
-        ):
-            ep.request("DELETE", path, background)
-        while _count(ep, f"/apis/apps/v1/namespaces/{name}/replicasets") and time.monotonic() - started < 180:
-            time.sleep(1)
-        now = {"apiVersion": "v1", "kind": "DeleteOptions", "gracePeriodSeconds": 0}
-        ep.request("DELETE", f"/api/v1/namespaces/{name}/pods", now)
+    _lift_finalizers(ep, name)
+    background = {"apiVersion": "v1", "kind": "DeleteOptions", "propagationPolicy": "Background"}
+    deployments = f"/apis/apps/v1/namespaces/{name}/deployments"
+    for path in (f"{ecs}/ecsservices", f"{ecs}/taskdefinitions", deployments):
+        _until_empty(ep, path, background, started + 300)
+    while _count(ep, f"/apis/apps/v1/namespaces/{name}/replicasets") and time.monotonic() - started < 300:
+        time.sleep(1)
+    now = {"apiVersion": "v1", "kind": "DeleteOptions", "gracePeriodSeconds": 0}
+    _until_empty(ep, f"/api/v1/namespaces/{name}/pods", now, started + 400)
     ep.request("DELETE", f"/api/v1/namespaces/{name}")
     while time.monotonic() - started < timeout:
         if ep.get(f"/api/v1/namespaces/{name}") is None:
@@ -114,6 +110,19 @@ def delete_namespace(ep: Endpoint, name: str, timeout: float = 900, wait: bool =
         _lift_finalizers(ep, name)
         time.sleep(1)
     raise TimeoutError(f"namespace {name} still there after {timeout:.0f} s")
+
+
+def _until_empty(ep: Endpoint, path: str, options: dict[str, Any], deadline: float) -> None:
+    """DELETE a collection until it is empty: a big one can outlast the API server's request timeout
+    (504), having deleted part of it."""
+    while time.monotonic() < deadline:
+        try:
+            ep.request("DELETE", path, options)
+        except (RuntimeError, OSError) as exc:
+            log(f"delete {path}: {str(exc)[:120]}; retrying")
+        if not _count(ep, path):
+            return
+        time.sleep(2)
 
 
 def _lift_finalizers(ep: Endpoint, name: str) -> None:
