@@ -48,6 +48,7 @@ def parse(argv: list[str] | None = None) -> argparse.Namespace:
     )
     p.add_argument("--variant-sizes", default=None, help="N for the variant runs (default: the largest)")
     p.add_argument("--variant-extras", action="store_true", help="idle/restart/reaction for the variant too")
+    p.add_argument("--report-only", action="store_true", help="re-render BENCHMARKS.md from --json, no runs")
     p.add_argument("--output", default=str(REPO / "BENCHMARKS.md"))
     p.add_argument("--json", default=str(REPO / "bench" / "results.json"))
     args = p.parse_args(argv)
@@ -99,6 +100,12 @@ def versions(info: controlplane.ClusterInfo, kubectl: Path) -> dict[str, str]:
 
 def main(argv: list[str] | None = None) -> int:
     args = parse(argv)
+    if args.report_only:
+        results = json.loads(Path(args.json).read_text())
+        results["notes"] = _notes()
+        Path(args.json).write_text(json.dumps(results, indent=1, default=str))
+        Path(args.output).write_text(report.render_markdown(results))
+        return 0
     started = time.monotonic()
     load_start = scenarios.load()
     scenarios.log(f"sizes {args.size_list}, reps {args.reps}, cluster {args.cluster!r}, load {load_start}")
@@ -162,6 +169,11 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
+def _notes() -> list[str]:
+    notes = REPO / "bench" / "notes.md"
+    return notes.read_text().splitlines() if notes.exists() else []
+
+
 def _write(args, results, info, c, started, load_start) -> None:  # type: ignore[no-untyped-def]
     command = "bash bench/run.sh" + (" --quick" if args.quick else " " + " ".join(sys.argv[1:])).rstrip()
     results["meta"] = {
@@ -187,8 +199,7 @@ def _write(args, results, info, c, started, load_start) -> None:  # type: ignore
         "client_threads": scenarios.CLIENT_THREADS,
         "variant": args.variant,
     }
-    notes = REPO / "bench" / "notes.md"
-    results["notes"] = notes.read_text().splitlines() if notes.exists() else []
+    results["notes"] = _notes()
     Path(args.json).write_text(json.dumps(results, indent=1, default=str))
     Path(args.output).write_text(report.render_markdown(results))  # type: ignore[arg-type]
 

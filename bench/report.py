@@ -43,6 +43,11 @@ def ratios(results: dict[str, Any], size: int, kind: str = "operator") -> list[f
     return out
 
 
+def _load_range(results: dict[str, Any], size: int) -> str:
+    loads = [r[k] for r in results["runs"] if r["size"] == size for k in ("load_before", "load_after")]
+    return f"{min(loads):.1f}-{max(loads):.1f}" if loads else "n/a"
+
+
 def _writes_total(writes: dict[str, float]) -> float:
     return sum(writes.values())
 
@@ -84,8 +89,8 @@ def render_markdown(results: dict[str, Any]) -> str:
         f"references removed) created by a {cfg['client_threads']}-thread Python client (POST) and by",
         "`kubectl apply --server-side` (one file). Ratio = operator / best baseline of the same repetition.",
         "",
-        "| N | child objects | operator s | Python client s | kubectl SSA s | ratio | goal |",
-        "|---|---|---|---|---|---|---|",
+        "| N | child objects | operator s | Python client s | kubectl SSA s | ratio | goal | load avg |",
+        "|---|---|---|---|---|---|---|---|",
     ]
     vrows = []
     for n in sizes:
@@ -95,7 +100,8 @@ def render_markdown(results: dict[str, Any]) -> str:
         lines.append(
             f"| {n} | {objs} | {mmm(r['converge_s'] for r in _runs(results, 'operator', n))} "
             f"| {mmm(r['converge_s'] for r in _runs(results, 'python', n))} "
-            f"| {mmm(r['converge_s'] for r in _runs(results, 'kubectl', n))} | {mmm(rs)} | <= 1.5 {ok} |"
+            f"| {mmm(r['converge_s'] for r in _runs(results, 'kubectl', n))} | {mmm(rs)} | <= 1.5 {ok} "
+            f"| {_load_range(results, n)} |"
         )
         if _runs(results, "variant", n):
             vrows.append(
