@@ -66,3 +66,74 @@ def test_a_different_message_is_always_emitted():
     history = events.append_event([], events.steady_state("web"), NOW)
     assert events.should_emit(history, events.capacity_unavailable("web"), NOW)
     assert events.should_emit([], events.steady_state("web"), NOW)
+
+
+def _unplaced_service_plan(nodes):
+    from datetime import UTC, datetime
+
+    from ecs_operator.core.observed import pod_state
+    from ecs_operator.core.service_plan import Family, ServiceInputs, plan_service
+
+    spot = {
+        "name": "FARGATE_SPOT",
+        "capacityType": "spot",
+        "nodeSelector": {"pool": "spot"},
+    }
+    body = {
+        "apiVersion": "ecs-operator.dev/v1alpha1",
+        "kind": "Service",
+        "metadata": {"name": "web", "namespace": "ns", "uid": "u", "generation": 1},
+        "spec": {
+            "taskDefinition": "web",
+            "desiredCount": 1,
+            "capacityProviderStrategy": [{"capacityProvider": "FARGATE_SPOT", "weight": 1}],
+        },
+    }
+    unplaced = pod_state(
+        {
+            "metadata": {
+                "name": "web-1",
+                "labels": {
+                    "ecs-operator.dev/service": "web",
+                    "ecs-operator.dev/capacity-provider": "fargate-spot",
+                },
+            },
+            "status": {
+                "phase": "Pending",
+                "conditions": [
+                    {
+                        "type": "PodScheduled",
+                        "status": "False",
+                        "reason": "Unschedulable",
+                        "message": "0/3 nodes are available.",
+                        "lastTransitionTime": "2026-11-21T11:59:00Z",
+                    }
+                ],
+            },
+        }
+    )
+    td = {"family": "web", "containerDefinitions": [{"name": "web", "image": "nginx", "memory": 256}]}
+    return plan_service(
+        ServiceInputs(
+            service=body,
+            families={"web": Family("web", False, {1: td})},
+            providers={"fargate-spot": spot},
+            cluster_spec=None,
+            pods=[unplaced],
+            children=[],
+            nodes=nodes,
+            now=datetime(2026, 11, 21, 12, 0, tzinfo=UTC),
+        )
+    )
+
+
+def test_a_spot_pool_without_a_ready_node_is_capacity_unavailable_otherwise_the_scheduler_says_why():
+    gone = _unplaced_service_plan([])
+    assert events.capacity_unavailable("web") in [m for _, _, m in gone.events]
+    node = {
+        "metadata": {"name": "n1", "labels": {"pool": "spot"}},
+        "status": {"conditions": [{"type": "Ready", "status": "True"}]},
+    }
+    full = _unplaced_service_plan([node])
+    assert events.unable_to_place("web", "0/3 nodes are available.") in [m for _, _, m in full.events]
+    assert all(t == "Warning" for t, _, m in full.events if "unable to place" in m)
