@@ -159,6 +159,22 @@ def ecscluster_event(
 def node_event(event: kopf.RawEvent, body: kopf.Body, **_: Any) -> None:
     if _record(resources.NODE, event, body):
         _enqueue_capacity_providers()
+        if event.get("type") in ("ADDED", "DELETED"):
+            _enqueue_services_waiting_for_capacity()
+
+
+def _enqueue_services_waiting_for_capacity() -> None:
+    """Nodes came or went: Services with unplaced tasks or an active fallback look again now
+    (a return to the original pool should not wait for the next timer)."""
+    runtime = rt()
+    for body in runtime.store.all(reconcile.kind_key(resources.ECS_SERVICE)):
+        status = body.get("status") or {}
+        waiting = any(p.get("unplacedCount") for p in status.get("providers") or []) or (
+            (status.get("fallback") or {}).get("fallbacks")
+        )
+        if waiting:
+            meta = body["metadata"]
+            runtime.queue.add(("Service", meta["namespace"], meta["name"]))
 
 
 @kopf.on.event("apps", "v1", "controllerrevisions", labels=MANAGED)

@@ -266,7 +266,15 @@ def reconcile_service(rt: Runtime, namespace: str, name: str) -> float | None:
     status = plan.status
     if conflicts:
         status = service_plan.with_ownership_conflict(status, conflicts, body)
-    post_events(rt, body, plan.k8s_events(conflicts))
+    # The conflict's Warning goes out when it starts (or changes), not on every look.
+    reported: dict[str, Any] = next(
+        (c for c in (body.get("status") or {}).get("conditions") or [] if c.get("type") == "Ready"), {}
+    )
+    fresh: dict[str, Any] = next((c for c in status.get("conditions") or [] if c.get("type") == "Ready"), {})
+    already = reported.get("reason") == fresh.get("reason") == "ErrResourceExists" and reported.get(
+        "message"
+    ) == fresh.get("message")
+    post_events(rt, body, plan.k8s_events([] if already else conflicts))
     write_status(rt, resources.ECS_SERVICE, body, status)
     for provider in status.get("providers") or []:
         for state in ("desired", "running", "pending", "unplaced"):

@@ -27,6 +27,7 @@ from ecs_operator.core.observed import Counts, PodState, format_time
 from ecs_operator.core.podspec import TaskDefinitionError
 from ecs_operator.core.revisions import parse_reference, task_definition_ref
 from ecs_operator.core.scheduling import PlacementError
+from ecs_operator.core.service_fields import ignored_service_fields
 from ecs_operator.core.strategy import effective_strategy
 from ecs_operator.core.validation import InvalidSpec, parse
 
@@ -219,6 +220,12 @@ def _plan(inputs: ServiceInputs) -> ServicePlan:
     ecs_name = spec_model.effective_service_name(meta["name"])
     daemon = spec.get("schedulingStrategy") == "DAEMON"
 
+    if (spec.get("deploymentController") or {}).get("type") == "EXTERNAL":
+        raise ServiceProblem(
+            "ExternalDeploymentController",
+            "deploymentController EXTERNAL: ECS task sets are not supported; ecs-operator runs the "
+            "ECS rolling controller only (remove deploymentController or set it to ECS)",
+        )
     strategy = effective_strategy(spec, inputs.cluster_spec, inputs.providers)
     k8s_of = {item["capacityProvider"]: item["k8sName"] for item in strategy}
     serving_now = {d.get("taskDefinition") for d in previous.get("deployments") or []}
@@ -338,6 +345,11 @@ def _plan(inputs: ServiceInputs) -> ServicePlan:
         held = _live_template(live_child)
         if (plan_rollout.blocked or child_plan.hold) and held is not None:
             obj["spec"]["template"] = held  # no budget to start or stop: keep what runs
+            live_annotations = (live_child or {}).get("metadata", {}).get("annotations") or {}
+            obj["metadata"]["annotations"] = {
+                **obj["metadata"].get("annotations", {}),
+                **{k: v for k, v in live_annotations.items() if k == labels.TASK_DEFINITION_ANNOTATION},
+            }
         if not daemon and child_plan.max_surge == 0 and child_plan.max_unavailable == 0:
             # Not rolling now (or blocked): the strategy is unused, but Kubernetes forbids 0/0.
             # Keep the live one, so nothing is written for it.
@@ -467,6 +479,24 @@ def _unplaced_since(
     return out
 
 
+def ignored_fields(
+    spec: Mapping[str, Any], parts: build.PodTemplateParts, capped_grace: bool
+) -> list[dict[str, str]]:
+    """Everything accepted with no (or a changed) effect: the Service's own fields under `spec.`,
+    its task definition's under `taskDefinition.`, so a reader can tell them apart."""
+    out = [*ignored_service_fields(spec), *parts.ignored]
+    out += [{"path": f"taskDefinition.{u['path']}", "reason": u["reason"]} for u in parts.unsupported]
+    if capped_grace:
+        out.append(
+            {
+                "path": "taskDefinition.containerDefinitions[].stopTimeout",
+                "reason": f"capped at {build.SPOT_MAX_GRACE_SECONDS} s on spot capacity "
+                "(Fargate Spot's two-minute interruption notice)",
+            }
+        )
+    return out
+
+
 def _status(
     inputs: ServiceInputs,
     ecs_name: str,
@@ -485,6 +515,12 @@ def _status(
     previous = body.get("status") or {}
     generation = meta.get("generation")
     stamp = format_time(now)
+    capped_grace = parts.pod_spec.get(
+        "terminationGracePeriodSeconds", 30
+    ) > build.SPOT_MAX_GRACE_SECONDS and any(
+        inputs.providers.get(k8s_of[e], {}).get("capacityType") == "spot" for e in targets
+    )
+    ignored = ignored_fields(spec, parts, capped_grace)
 
     providers = []
     unplaced_total = 0
@@ -539,6 +575,11 @@ def _status(
                 for word in ("unable", "failed", "circuit breaker", "could not place", "still cannot place")
             )
             k8s_events.append(("Warning" if warning else "Normal", _event_reason(message), message))
+    if ignored and ignored != previous.get("ignoredFields"):
+        paths = ", ".join(i["path"] for i in ignored[:8]) + (
+            f" (and {len(ignored) - 8} more)" if len(ignored) > 8 else ""
+        )
+        k8s_events.append(("Warning", "IgnoredFields", f"accepted with no effect on Kubernetes: {paths}"))
 
     if plan_rollout.blocked:
         ready = condition(
@@ -591,7 +632,7 @@ def _status(
         "deployments": list(decision.deployments),
         "events": status_events,
         "conditions": merge_conditions(previous.get("conditions"), [ready, progressing], stamp),
-        "ignoredFields": [*parts.ignored, *parts.unsupported],
+        "ignoredFields": ignored,
     }
     if decision.tracking:
         status["deploymentTracking"] = decision.tracking

@@ -236,3 +236,46 @@ def test_a_horizontal_pod_autoscaler_drives_desired_count_through_the_scale_subr
         d["metadata"]["name"]: d["spec"]["replicas"] for d in kube.list(resources.DEPLOYMENT, namespace)
     }
     assert replicas == {"web-fargate": 4, "web-fargate-spot": 4}  # base 2, then 6 split 1:3 -> 2+2 / 4
+
+
+def test_an_object_we_do_not_own_is_left_alone_and_reported_once(operator, kube, namespace):
+    squatter = {
+        "apiVersion": "v1",
+        "kind": "Service",
+        "metadata": {"name": "web", "namespace": namespace},
+        "spec": {"selector": {"app": "someone-else"}, "ports": [{"port": 81}]},
+    }
+    kube.create(squatter)
+    apply_manifests(kube, read_manifests(WEB), namespace)
+    body = wait_until(
+        lambda: (
+            (b := ecs_service(kube, namespace, "web"))
+            and next(
+                (c for c in b.get("status", {}).get("conditions", []) if c["reason"] == "ErrResourceExists"),
+                None,
+            )
+            and b
+        ),
+        60,
+        "ErrResourceExists reported",
+    )
+    assert "Service web" in next(c for c in body["status"]["conditions"] if c["type"] == "Ready")["message"]
+    live = kube.get(resources.SERVICE, namespace, "web")
+    assert live["spec"]["selector"] == {"app": "someone-else"}, "the unowned Service was overwritten"
+    # The tasks still run (the Deployments are ours); the report is not repeated on every look.
+    wait_until(
+        lambda: (
+            len([p for p in pods_of(kube, namespace, "web") if p["status"].get("phase") == "Running"]) == 10
+        ),
+        90,
+        "web tasks running",
+    )
+    version = ecs_service(kube, namespace, "web")["metadata"]["resourceVersion"]
+    __import__("time").sleep(8)
+    assert ecs_service(kube, namespace, "web")["metadata"]["resourceVersion"] == version
+    warnings = [
+        e
+        for e in kube.list(resources.EVENT, namespace)
+        if e["involvedObject"]["name"] == "web" and e["reason"] == "ErrResourceExists"
+    ]
+    assert len(warnings) == 1

@@ -166,3 +166,60 @@ def test_spot_tasks_get_at_most_two_minutes_to_stop():
     }
     assert grace["web-fargate-spot"] == 120
     assert grace["web-fargate"] == 300
+
+
+def test_an_external_deployment_controller_is_reported_not_crashed_on():
+    body = service(
+        {
+            "deploymentController": {"type": "EXTERNAL"},
+            "desiredCount": 2,
+            "capacityProviderStrategy": STRATEGY,
+        }
+    )
+    plan = plan_service(inputs(body))
+    assert plan.apply == []
+    ready = next(c for c in plan.status["conditions"] if c["type"] == "Ready")
+    assert ready["reason"] == "ExternalDeploymentController"
+
+
+def test_service_fields_without_kubernetes_meaning_are_listed_with_a_warning():
+    body = service(
+        {
+            "taskDefinition": "web",
+            "desiredCount": 2,
+            "capacityProviderStrategy": STRATEGY,
+            "loadBalancers": [
+                {
+                    "targetGroupArn": "arn:aws:elasticloadbalancing:x",
+                    "containerName": "web",
+                    "containerPort": 80,
+                }
+            ],
+            "deploymentConfiguration": {"strategy": "BLUE_GREEN", "bakeTimeInMinutes": 5},
+            "enableExecuteCommand": True,
+        }
+    )
+    plan = plan_service(inputs(body))
+    paths = {f["path"] for f in plan.status["ignoredFields"]}
+    assert {
+        "spec.loadBalancers",
+        "spec.deploymentConfiguration.strategy",
+        "spec.deploymentConfiguration.bakeTimeInMinutes",
+        "spec.enableExecuteCommand",
+    } <= paths
+    assert any(e[:2] == ("Warning", "IgnoredFields") for e in plan.events)
+    # Reported once: the same list in status raises no new event.
+    again = plan_service(inputs(service(body["spec"], plan.status)))
+    assert not any(e[1] == "IgnoredFields" for e in again.events)
+
+
+def test_the_spot_grace_cap_is_listed():
+    td = {**WEB_TD, "containerDefinitions": [{**WEB_TD["containerDefinitions"][0], "stopTimeout": 300}]}
+    plan = plan_service(
+        inputs(
+            service({"taskDefinition": "web", "desiredCount": 4, "capacityProviderStrategy": STRATEGY}),
+            families={"web": Family("web", False, {1: td})},
+        )
+    )
+    capped = [f for f in plan.status["ignoredFields"] if f["path"].endswith("stopTimeout")]
+    assert capped and "120" in capped[0]["reason"]

@@ -22,7 +22,7 @@ from scenario import (
     status,
     task_definition,
 )
-from test_fallback import SMALL, fallback_service, fallen_back
+from test_operator_fallback import SMALL, fallback_service, fallen_back
 
 from ecs_operator.controller import resources
 from ecs_operator.controller.resources import Resource
