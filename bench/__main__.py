@@ -113,7 +113,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         c = scenarios.Cluster.prepare(info.kubeconfig, scenarios.workdir())
         if args.quick:
-            c.wait_deleted, c.quiet_seconds = False, 2.0
+            c.wait_deleted, c.quiet_seconds = False, 1.5
         scenarios.log(f"logs and manifests in {c.workdir}")
         results: dict[str, object] = {"runs": [], "large": None}
         results["core"] = {
@@ -121,7 +121,7 @@ def main(argv: list[str] | None = None) -> int:
             "render_s": core.render_per_service(min(100, max(args.size_list))),
             "render_services": min(100, max(args.size_list)),
         }
-        idle = 3.0 if args.quick else 10.0
+        idle = 2.0 if args.quick else 10.0
         results["idle_n0_seconds"] = idle
         results["idle_n0"] = scenarios.idle_operator(c, idle)
         largest = max(args.size_list)
