@@ -650,8 +650,8 @@ def _event_reason(message: str) -> str:
     for needle, reason in (
         ("steady state", "SteadyState"),
         ("unable to place", "UnableToPlace"),
-        ("circuit breaker", "CircuitBreaker"),
         ("rolling back", "RollingBack"),
+        ("deployment failed", "DeploymentFailed"),
         ("unable to stop or start", "DeploymentConfigurationBlocked"),
         ("completed", "DeploymentCompleted"),
         ("could not place", "CapacityProviderFallback"),
