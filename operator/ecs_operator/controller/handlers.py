@@ -17,6 +17,7 @@ import kopf
 from ecs_operator.api import labels
 from ecs_operator.api.names import k8s_name
 from ecs_operator.controller import metrics, reconcile, resources
+from ecs_operator.controller.kube import NamespaceTerminating
 from ecs_operator.controller.resources import Resource
 from ecs_operator.controller.runtime import Runtime
 from ecs_operator.controller.workqueue import WorkKey
@@ -325,6 +326,11 @@ async def _worker(index: int) -> None:
         kind = key[0]
         try:
             requeue_after = await asyncio.to_thread(reconcile.dispatch, runtime, key)
+        except NamespaceTerminating:
+            # Its objects are going away with it: no retries, the DELETED events will follow.
+            log.debug("reconcile %s/%s/%s skipped: namespace terminating", *key)
+            metrics.RECONCILES.labels(kind, "ok").inc()
+            runtime.queue.done(key)
         except Exception as exc:  # a reconcile must never take the operator down
             log.warning(
                 "reconcile %s/%s/%s failed, will retry: %s",

@@ -27,6 +27,10 @@ class Conflict(Exception):
     """Another writer owns the object or changed it under us; retried by the work queue."""
 
 
+class NamespaceTerminating(Exception):
+    """The namespace is being deleted: nothing may be created in it, and nothing needs to be."""
+
+
 def load_api_client(kubeconfig: str | None = None) -> kubernetes.client.ApiClient:
     if kubeconfig:
         return kubernetes.config.new_client_from_config(config_file=kubeconfig)
@@ -67,6 +71,8 @@ class Kube:
         )
         response.read()
         if not 200 <= response.status < 300:
+            if response.status == 403 and b"NamespaceTerminating" in (response.data or b""):
+                raise NamespaceTerminating(path)
             raise ApiException(http_resp=response)
         return json.loads(response.data) if response.data else None
 

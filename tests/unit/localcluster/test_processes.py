@@ -27,7 +27,11 @@ def test_started_process_is_ours_until_stopped_and_its_log_is_kept(tmp_path):
     finally:
         processes.stop(record, timeout=5)
     assert not processes.is_ours(record)
-    assert not group_alive(record.pid)  # the script's `sleep` child went with it
+    # The script's `sleep` child went with it (a signalled child may take a moment to be reaped).
+    deadline = time.monotonic() + 5
+    while group_alive(record.pid) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not group_alive(record.pid)
     assert (tmp_path / "logs" / "sleeper.log").exists()
 
 
@@ -67,4 +71,8 @@ def test_a_wrapper_script_counts_as_the_binary_it_is(tmp_path):
     finally:
         processes.stop(record, timeout=5)
     assert not processes.is_ours(record)
-    assert not group_alive(record.pid)  # the script's `sleep` child went with it
+    # The script's `sleep` child went with it (a signalled child may take a moment to be reaped).
+    deadline = time.monotonic() + 5
+    while group_alive(record.pid) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not group_alive(record.pid)
