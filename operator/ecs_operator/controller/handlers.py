@@ -194,29 +194,25 @@ def _child_event(resource: Resource, event: kopf.RawEvent, body: kopf.Body, name
             _queue_key_for_service_label(namespace or "", service)
 
 
-@kopf.on.event("apps", "v1", "deployments", labels=MANAGED)
-def deployment_event(event: kopf.RawEvent, body: kopf.Body, namespace: str | None, **_: Any) -> None:
-    _child_event(resources.DEPLOYMENT, event, body, namespace)
+def _watch_children(resource: Resource) -> None:
+    """One watch per child kind; an event re-queues the Service that owns the child."""
+
+    def child_event(event: kopf.RawEvent, body: kopf.Body, namespace: str | None, **_: Any) -> None:
+        _child_event(resource, event, body, namespace)
+
+    kopf.on.event(
+        resource.group, resource.version, resource.plural, labels=MANAGED, id=f"{resource.plural}_event"
+    )(child_event)
 
 
-@kopf.on.event("apps", "v1", "daemonsets", labels=MANAGED)
-def daemonset_event(event: kopf.RawEvent, body: kopf.Body, namespace: str | None, **_: Any) -> None:
-    _child_event(resources.DAEMON_SET, event, body, namespace)
-
-
-@kopf.on.event("", "v1", "services", labels=MANAGED)
-def core_service_event(event: kopf.RawEvent, body: kopf.Body, namespace: str | None, **_: Any) -> None:
-    _child_event(resources.SERVICE, event, body, namespace)
-
-
-@kopf.on.event("policy", "v1", "poddisruptionbudgets", labels=MANAGED)
-def pdb_event(event: kopf.RawEvent, body: kopf.Body, namespace: str | None, **_: Any) -> None:
-    _child_event(resources.POD_DISRUPTION_BUDGET, event, body, namespace)
-
-
-@kopf.on.event("", "v1", "serviceaccounts", labels=MANAGED)
-def serviceaccount_event(event: kopf.RawEvent, body: kopf.Body, namespace: str | None, **_: Any) -> None:
-    _child_event(resources.SERVICE_ACCOUNT, event, body, namespace)
+for _child in (
+    resources.DEPLOYMENT,
+    resources.DAEMON_SET,
+    resources.SERVICE,
+    resources.POD_DISRUPTION_BUDGET,
+    resources.SERVICE_ACCOUNT,
+):
+    _watch_children(_child)
 
 
 @kopf.on.event("", "v1", "pods", labels=MANAGED)
