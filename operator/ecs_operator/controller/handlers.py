@@ -25,7 +25,7 @@ from ecs_operator.core.revisions import parse_reference
 
 log = logging.getLogger("ecs_operator")
 MANAGED = {labels.MANAGED_BY: labels.MANAGED_BY_VALUE}
-WORKERS = 4
+WORKERS = 8  # reconciles mostly wait on the API server; the client pool is sized to match
 
 _runtime: Runtime | None = None
 
@@ -104,9 +104,16 @@ def _owner_service(body: Any) -> str | None:
 
 
 def _queue_key_for_service_label(namespace: str, label: str) -> None:
-    # The service label is label_value(metadata.name); for names up to 63 chars they are equal.
+    """The Service a child or pod belongs to. Its label is label_value(metadata.name), which is the
+    name itself up to 63 characters: a direct lookup, with a scan only for longer names (an O(N)
+    scan per event made convergence O(N^2))."""
     runtime = rt()
-    for body in runtime.store.all(reconcile.kind_key(resources.ECS_SERVICE), namespace):
+    kind = reconcile.kind_key(resources.ECS_SERVICE)
+    body = runtime.store.get(kind, namespace, label)
+    if body is not None and reconcile.service_label(body) == label:
+        runtime.queue.add(("Service", namespace, label))
+        return
+    for body in runtime.store.all(kind, namespace):
         if reconcile.service_label(body) == label:
             runtime.queue.add(("Service", namespace, body["metadata"]["name"]))
 

@@ -31,14 +31,20 @@ class NamespaceTerminating(Exception):
     """The namespace is being deleted: nothing may be created in it, and nothing needs to be."""
 
 
+POOL_SIZE = 16  # above the worker count, so no reconcile waits for a connection
+
+
 def load_api_client(kubeconfig: str | None = None) -> kubernetes.client.ApiClient:
+    configuration = kubernetes.client.Configuration()
     if kubeconfig:
-        return kubernetes.config.new_client_from_config(config_file=kubeconfig)
-    try:
-        kubernetes.config.load_incluster_config()
-        return kubernetes.client.ApiClient()
-    except kubernetes.config.ConfigException:
-        return kubernetes.config.new_client_from_config()
+        kubernetes.config.load_kube_config(config_file=kubeconfig, client_configuration=configuration)
+    else:
+        try:
+            kubernetes.config.load_incluster_config(client_configuration=configuration)
+        except kubernetes.config.ConfigException:
+            kubernetes.config.load_kube_config(client_configuration=configuration)
+    configuration.connection_pool_maxsize = POOL_SIZE
+    return kubernetes.client.ApiClient(configuration)
 
 
 class Kube:

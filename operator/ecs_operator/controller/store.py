@@ -46,6 +46,9 @@ class Store:
                 return
             self._unindex(kind, key, old)
             stored = dict(body)
+            # managedFields are often the largest part of a body and nothing here reads them.
+            if "managedFields" in (stored.get("metadata") or {}):
+                stored["metadata"] = {k: v for k, v in stored["metadata"].items() if k != "managedFields"}
             self._objects[kind][key] = stored
             service = (stored.get("metadata", {}).get("labels") or {}).get(labels.SERVICE)
             if service:
