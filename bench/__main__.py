@@ -8,6 +8,7 @@ import dataclasses
 import json
 import os
 import platform
+import shlex
 import subprocess
 import sys
 import time
@@ -175,7 +176,7 @@ def _notes() -> list[str]:
 
 
 def _write(args, results, info, c, started, load_start) -> None:  # type: ignore[no-untyped-def]
-    command = "bash bench/run.sh" + (" --quick" if args.quick else " " + " ".join(sys.argv[1:])).rstrip()
+    command = "bash bench/run.sh" + (" --quick" if args.quick else " " + shlex.join(sys.argv[1:])).rstrip()
     results["meta"] = {
         "date": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"),
         "duration_min": (time.monotonic() - started) / 60,
