@@ -267,10 +267,11 @@ def test_an_object_we_do_not_own_is_left_alone_and_reported_once(operator, kube,
     # The tasks still run (the Deployments are ours); the report is not repeated on every look.
     wait_until(
         lambda: (
-            len([p for p in pods_of(kube, namespace, "web") if p["status"].get("phase") == "Running"]) == 10
+            (st := ecs_service(kube, namespace, "web").get("status") or {}).get("runningCount") == 10
+            and st.get("rolloutState") == "COMPLETED"
         ),
         90,
-        "web tasks running",
+        "web running and its deployment COMPLETED",
     )
     version = ecs_service(kube, namespace, "web")["metadata"]["resourceVersion"]
     __import__("time").sleep(8)
