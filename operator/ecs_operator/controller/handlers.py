@@ -249,9 +249,18 @@ def login(**_: Any) -> kopf.ConnectionInfo:
     )
 
 
+class _NoDiffBase(kopf.AnnotationsDiffBaseStorage):
+    """This operator has no change handlers, so kopf's per-event deep copy of every body (its
+    diff base) is wasted work: about 16 % of the CPU at 1,000 Services in the benchmark profile."""
+
+    def build(self, *, body: kopf.Body, extra_fields: Any = None) -> kopf.BodyEssence:
+        return kopf.BodyEssence()
+
+
 @kopf.on.startup()
 async def startup(settings: kopf.OperatorSettings, memo: Any, **_: Any) -> None:
     settings.posting.enabled = False  # our own Events only, with ECS's messages
+    settings.persistence.diffbase_storage = _NoDiffBase()
     settings.peering.standalone = True
     settings.watching.server_timeout = 300
     settings.networking.request_timeout = 330

@@ -91,15 +91,30 @@ class Kube:
             raise
 
     def list(
-        self, resource: Resource, namespace: str | None = None, label_selector: str | None = None
+        self,
+        resource: Resource,
+        namespace: str | None = None,
+        label_selector: str | None = None,
+        page_size: int = 500,
     ) -> list[dict[str, Any]]:
-        query = [("labelSelector", label_selector)] if label_selector else []
-        result = self._call("GET", resource.path(namespace), query=query) or {}
-        items = result.get("items", [])
-        for item in items:  # list items come without apiVersion/kind
-            item.setdefault("apiVersion", resource.api_version)
-            item.setdefault("kind", resource.kind)
-        return items
+        """All items, fetched in pages: a whole collection decoded as one document (thousands of
+        pods after a restart) made the operator's memory peak."""
+        items: list[dict[str, Any]] = []
+        token = ""
+        while True:
+            query = [("limit", str(page_size))]
+            if label_selector:
+                query.append(("labelSelector", label_selector))
+            if token:
+                query.append(("continue", token))
+            result = self._call("GET", resource.path(namespace), query=query) or {}
+            for item in result.get("items", []):  # list items come without apiVersion/kind
+                item.setdefault("apiVersion", resource.api_version)
+                item.setdefault("kind", resource.kind)
+                items.append(item)
+            token = (result.get("metadata") or {}).get("continue") or ""
+            if not token:
+                return items
 
     def apply(self, body: Mapping[str, Any]) -> dict[str, Any] | None:
         """Server-side apply under our field manager; force, since the operator owns these fields."""
