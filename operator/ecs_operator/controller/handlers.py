@@ -167,12 +167,12 @@ def ecscluster_event(
 def node_event(event: kopf.RawEvent, body: kopf.Body, **_: Any) -> None:
     if _record(resources.NODE, event, body):
         _enqueue_capacity_providers()
-        if event.get("type") in ("ADDED", "DELETED"):
-            _enqueue_services_waiting_for_capacity()
+        # Not only ADDED: a new node becomes usable later (Ready, not-ready taint removed).
+        _enqueue_services_waiting_for_capacity()
 
 
 def _enqueue_services_waiting_for_capacity() -> None:
-    """Nodes came or went: Services with unplaced tasks or an active fallback look again now
+    """Nodes changed: Services with unplaced tasks or an active fallback look again now
     (a return to the original pool should not wait for the next timer)."""
     runtime = rt()
     for body in runtime.store.all(reconcile.kind_key(resources.ECS_SERVICE)):
