@@ -12,7 +12,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from ecs_operator.api import labels
-from ecs_operator.api.names import k8s_name, label_value
+from ecs_operator.api.names import label_value
 from ecs_operator.controller import metrics, resources
 from ecs_operator.controller.kube import Conflict
 from ecs_operator.controller.resources import Resource
@@ -292,7 +292,3 @@ def _exists_unowned(rt: Runtime, desired: Mapping[str, Any]) -> bool:
         return False
     owner_uid = desired["metadata"]["ownerReferences"][0]["uid"]
     return not any(o.get("uid") == owner_uid for o in live["metadata"].get("ownerReferences") or [])
-
-
-def family_of(reference: str) -> str:
-    return k8s_name(revisions.parse_reference(reference)[0])

@@ -12,7 +12,6 @@ from datetime import datetime
 from typing import Any
 
 from ecs_operator import API_GROUP
-from ecs_operator.api.names import k8s_name
 from ecs_operator.core import revisions
 from ecs_operator.core.cluster import cluster_of
 from ecs_operator.core.service_plan import Family, ServiceInputs, plan_service
@@ -83,7 +82,3 @@ def render(documents: Sequence[Mapping[str, Any]], *, namespace: str = "default"
                 f"Service {ns}/{service['metadata']['name']}: {ready['reason']}: {ready['message']}"
             )
     return Rendered(objects, problems)
-
-
-def family_key(reference: str) -> str:
-    return k8s_name(revisions.parse_reference(reference)[0])
