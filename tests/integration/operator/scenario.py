@@ -354,22 +354,47 @@ def timed(probe: Callable[[], Any], timeout: float, what: str) -> tuple[Any, flo
 class StatusRecorder:
     """Every `status.deployments` the Service went through, from a watch (so even a state that
     lasted one reconcile is seen): `seen` as (id, status, rolloutState, taskDefinition) tuples,
-    `entries` the full entries, both without consecutive repeats."""
+    `entries` the full entries, both without consecutive repeats. `wait_for` waits for a status
+    that may last less than a poll interval (a return to spot on kwok takes about a second)."""
 
     def __init__(self, kube: Kube, namespace: str, name: str, api_client: Any = None) -> None:
         self.kube, self.namespace, self.name = kube, namespace, name
         self.api = client.CustomObjectsApi(api_client or kube.api)
         self.seen: list[list[tuple[str, str, str, str]]] = []
         self.entries: list[list[dict[str, Any]]] = []
+        self.statuses: list[dict[str, Any]] = []
+        self._changed = threading.Condition()
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
 
     def _record(self, body: dict[str, Any]) -> None:
         full = list((body.get("status") or {}).get("deployments") or [])
         view = [(d["id"], d["status"], d.get("rolloutState", ""), d.get("taskDefinition", "")) for d in full]
-        if not self.seen or self.seen[-1] != view:
-            self.seen.append(view)
-            self.entries.append(full)
+        with self._changed:
+            if not self.seen or self.seen[-1] != view:
+                self.seen.append(view)
+                self.entries.append(full)
+            self.statuses.append(body.get("status") or {})
+            self._changed.notify_all()
+
+    def wait_for(
+        self, predicate: Callable[[dict[str, Any]], Any], timeout: float, what: str
+    ) -> dict[str, Any]:
+        """The first status recorded since entering that satisfies `predicate`, as soon as the
+        watch delivers it."""
+        deadline = time.monotonic() + timeout
+        checked = 0
+        with self._changed:
+            while True:
+                for seen in self.statuses[checked:]:
+                    if predicate(seen):
+                        return seen
+                checked = len(self.statuses)
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    last = self.statuses[-1:]
+                    raise AssertionError(f"{what} not seen within {timeout:.0f} s; last: {last}")
+                self._changed.wait(remaining)
 
     def _run(self) -> None:
         version = self._version
