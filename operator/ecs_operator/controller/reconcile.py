@@ -285,10 +285,16 @@ def reconcile_service(rt: Runtime, namespace: str, name: str) -> float | None:
 
 
 def _exists_unowned(rt: Runtime, desired: Mapping[str, Any]) -> bool:
-    """A child name taken by an object we don't own: never overwrite it (sample-controller's rule)."""
+    """A child name taken by an object we don't own: never overwrite it (sample-controller's rule).
+    The owner index answers from the watch; only a name it has seen under other owners costs a GET
+    (the index may lag a change of owners)."""
     resource = resources.resource_of(dict(desired))
-    live = rt.kube.get(resource, desired["metadata"]["namespace"], desired["metadata"]["name"])
+    namespace, name = desired["metadata"]["namespace"], desired["metadata"]["name"]
+    owner_uid = desired["metadata"]["ownerReferences"][0]["uid"]
+    seen = rt.owners.owners(kind_key(resource), namespace, name)
+    if seen is None or owner_uid in seen:
+        return False
+    live = rt.kube.get(resource, namespace, name)
     if live is None:
         return False
-    owner_uid = desired["metadata"]["ownerReferences"][0]["uid"]
     return not any(o.get("uid") == owner_uid for o in live["metadata"].get("ownerReferences") or [])

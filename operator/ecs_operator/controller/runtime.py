@@ -1,11 +1,11 @@
-"""What the running operator holds: the API client, the store and the work queue."""
+"""What the running operator holds: the API client, the store, the owner index and the work queue."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
 from ecs_operator.controller.kube import Kube
-from ecs_operator.controller.store import Store
+from ecs_operator.controller.store import OwnerIndex, Store
 from ecs_operator.controller.workqueue import WorkQueue
 
 
@@ -13,6 +13,7 @@ from ecs_operator.controller.workqueue import WorkQueue
 class Runtime:
     kube: Kube
     store: Store = field(default_factory=Store)
+    owners: OwnerIndex = field(default_factory=OwnerIndex)
     queue: WorkQueue = field(default_factory=WorkQueue)
     namespaces: tuple[str, ...] = ()  # empty: all namespaces
 

@@ -111,3 +111,30 @@ class Store:
     def keys(self, kind: str) -> Iterable[Key]:
         with self._lock:
             return list(self._objects[kind])
+
+
+class OwnerIndex:
+    """Who owns each object of the child kinds, ours or not: (namespace, name) -> owner uids.
+
+    The store holds only our labelled children; a new child's name may still be taken by someone
+    else's object, which must never be overwritten. The child kinds are watched whole anyway, so
+    this projection answers that from memory instead of a GET per new child (3,500 GETs while
+    1,000 Services converge)."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._owners: dict[str, dict[Key, frozenset[str]]] = defaultdict(dict)
+
+    def record(self, kind: str, body: Mapping[str, Any], deleted: bool = False) -> None:
+        key = _key(body)
+        with self._lock:
+            if deleted:
+                self._owners[kind].pop(key, None)
+            else:
+                refs = body.get("metadata", {}).get("ownerReferences") or []
+                self._owners[kind][key] = frozenset(r.get("uid") or "" for r in refs)
+
+    def owners(self, kind: str, namespace: str, name: str) -> frozenset[str] | None:
+        """The owner uids of the object, or None when no object of that name has been seen."""
+        with self._lock:
+            return self._owners[kind].get((namespace, name))

@@ -3,11 +3,17 @@
 Watch events only enqueue keys; workers reconcile a key from the current state of the store, so
 many events for one Service collapse into one reconcile, and a key is never reconciled by two
 workers at once.
+
+The queue lives on the operator's event loop. `add` may also be called from other threads (a
+store sweep runs in one): the call is handed to the loop, since asyncio objects are not
+thread-safe (a key put from a thread can wait unnoticed until the loop next wakes, and a key
+marked dirty while a worker finishes can be lost).
 """
 
 from __future__ import annotations
 
 import asyncio
+import threading
 from dataclasses import dataclass, field
 
 WorkKey = tuple[str, str, str]  # (kind, namespace, name)
@@ -23,8 +29,20 @@ class WorkQueue:
     _dirty: set[WorkKey] = field(default_factory=set)  # changed while being processed
     _failures: dict[WorkKey, int] = field(default_factory=dict)
     _timers: dict[WorkKey, asyncio.TimerHandle] = field(default_factory=dict)
+    _loop: asyncio.AbstractEventLoop | None = None
+    _loop_thread: int | None = None
+
+    def bind(self, loop: asyncio.AbstractEventLoop) -> None:
+        """The loop the workers run on; `add` from any other thread is handed to it."""
+        self._loop, self._loop_thread = loop, threading.get_ident()
 
     def add(self, key: WorkKey) -> None:
+        if self._loop is not None and threading.get_ident() != self._loop_thread:
+            self._loop.call_soon_threadsafe(self._add, key)
+        else:
+            self._add(key)
+
+    def _add(self, key: WorkKey) -> None:
         if key in self._processing:
             self._dirty.add(key)
         elif key not in self._queued:
@@ -44,7 +62,7 @@ class WorkQueue:
 
     def _fire(self, key: WorkKey) -> None:
         self._timers.pop(key, None)
-        self.add(key)
+        self._add(key)
 
     async def get(self) -> WorkKey:
         key = await self._queue.get()
@@ -64,7 +82,7 @@ class WorkQueue:
                 self.add_after(key, requeue_after)
         if key in self._dirty:
             self._dirty.discard(key)
-            self.add(key)
+            self._add(key)
 
     def forget(self, key: WorkKey) -> None:
         timer = self._timers.pop(key, None)

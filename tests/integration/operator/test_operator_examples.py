@@ -6,6 +6,7 @@ from collections import Counter
 
 from conftest import EXAMPLES, ecs_service, node_pools, pods_of, ready_condition, steady, wait_until
 
+from ecs_operator.api import labels
 from ecs_operator.controller import resources
 from ecs_operator.core.drift import differing_paths, satisfied
 from ecs_operator.core.render import render
@@ -143,7 +144,7 @@ def test_scale_subresource_changes_desired_count_and_the_split_follows(operator,
     assert running == {"fargate": 3, "fargate-spot": 1}, "scale-in removed spot tasks first, base last"
 
 
-def test_an_edited_child_is_put_back(operator, kube, namespace):
+def test_an_edited_child_is_put_back(operator, kube, kubectl, namespace):
     _apply_examples(kube, namespace, ["01-cluster.yaml", "10-web.yaml"])
     wait_until(lambda: steady(kube, namespace, "web", 10), 90, "web steady")
     kube.apply(
@@ -159,6 +160,20 @@ def test_an_edited_child_is_put_back(operator, kube, namespace):
         30,
         "replicas reverted to the split",
     )
+    # Without our label the child leaves the operator's picture; its owner reference still says
+    # whose it is, so the operator takes it back rather than reporting a foreign object.
+    kubectl("label", "deployment", "web-fargate", f"{labels.MANAGED_BY}-", "-n", namespace)
+    wait_until(
+        lambda: (
+            kube.get(resources.DEPLOYMENT, namespace, "web-fargate")["metadata"]["labels"].get(
+                labels.MANAGED_BY
+            )
+            == labels.MANAGED_BY_VALUE
+        ),
+        30,
+        "our label put back",
+    )
+    assert ready_condition(ecs_service(kube, namespace, "web")).get("reason") != "ErrResourceExists"
 
 
 def test_bad_references_are_reported_and_other_services_keep_running(operator, kube, namespace):

@@ -1,7 +1,9 @@
 import asyncio
+import threading
+import time
 
 from ecs_operator.api import labels
-from ecs_operator.controller.store import Store
+from ecs_operator.controller.store import OwnerIndex, Store
 from ecs_operator.controller.workqueue import WorkQueue
 
 
@@ -43,6 +45,40 @@ def test_queue_collapses_repeated_keys_and_requeues_keys_changed_while_processin
     asyncio.run(scenario())
 
 
+def test_a_key_added_from_another_thread_wakes_a_waiting_worker():
+    # The loop has nothing else to do: without the hand-over it would sleep through the put.
+    async def scenario():
+        queue = WorkQueue()
+        queue.bind(asyncio.get_running_loop())
+        key = ("Service", "ns", "web")
+        waiting = asyncio.ensure_future(queue.get())
+        await asyncio.sleep(0)
+        started = time.monotonic()
+        # The add comes once the loop sleeps in its selector (3 s here, nothing else to wake it).
+        threading.Thread(target=lambda: (time.sleep(0.2), queue.add(key))).start()
+        done, _ = await asyncio.wait({waiting}, timeout=3)
+        assert done and waiting.result() == key
+        assert time.monotonic() - started < 1
+
+    asyncio.run(scenario())
+
+
+def test_a_key_changed_from_another_thread_while_processing_is_not_lost():
+    async def scenario():
+        queue = WorkQueue()
+        queue.bind(asyncio.get_running_loop())
+        key = ("Service", "ns", "web")
+        queue.add(key)
+        got = await queue.get()
+        adder = threading.Thread(target=queue.add, args=(key,))
+        adder.start()
+        adder.join()
+        queue.done(got)
+        assert await asyncio.wait_for(queue.get(), 2) == key
+
+    asyncio.run(scenario())
+
+
 def test_failed_keys_come_back_with_backoff():
     async def scenario():
         queue = WorkQueue(base_backoff=0.01)
@@ -57,7 +93,6 @@ def test_failed_keys_come_back_with_backoff():
 
 
 def test_a_sweep_drops_only_objects_a_fresh_listing_proves_deleted():
-    from ecs_operator.controller.store import Store
 
     def pod(name, version):
         return {
@@ -77,3 +112,17 @@ def test_a_sweep_drops_only_objects_a_fresh_listing_proves_deleted():
     assert [b["metadata"]["name"] for b in removed] == ["ghost"]
     assert {b["metadata"]["name"] for b in store.of_service("pods", "ns", "web")} == {"kept", "newer"}
     assert store.sweep("pods", []) == []  # an empty listing proves nothing
+
+
+def test_the_owner_index_knows_every_name_and_its_owners():
+    index = OwnerIndex()
+    ours = {"metadata": {"namespace": "ns", "name": "web-fargate", "ownerReferences": [{"uid": "svc-1"}]}}
+    theirs = {"metadata": {"namespace": "ns", "name": "web-fargate-spot"}}
+    index.record("deployments.apps", ours)
+    index.record("deployments.apps", theirs)
+    assert index.owners("deployments.apps", "ns", "web-fargate") == {"svc-1"}
+    assert index.owners("deployments.apps", "ns", "web-fargate-spot") == frozenset()
+    assert index.owners("deployments.apps", "ns", "other") is None
+    assert index.owners("services", "ns", "web-fargate") is None  # per kind
+    index.record("deployments.apps", theirs, deleted=True)
+    assert index.owners("deployments.apps", "ns", "web-fargate-spot") is None
