@@ -304,6 +304,7 @@ async def startup(settings: kopf.OperatorSettings, memo: Any, **_: Any) -> None:
     settings.networking.request_timeout = 330
     runtime = rt()
     runtime.queue.bind(asyncio.get_running_loop())
+    runtime.events.start()
     for resource, selector in WATCHED:
         if selector and resource not in CHILD_KINDS:
             server_side = _selector(selector)
@@ -380,6 +381,8 @@ async def _sweeper() -> None:
 async def cleanup(memo: Any, **_: Any) -> None:
     for task in getattr(memo, "workers", []):
         task.cancel()
+    await asyncio.to_thread(rt().events.flush, 5)
+    rt().events.stop()
 
 
 async def _worker(index: int) -> None:

@@ -16,6 +16,10 @@ API_WRITES = Counter(
     "Write requests sent to the API server, by resource (plural.group, e.g. deployments.apps).",
     ["kind"],
 )
+EVENTS_DROPPED = Counter(
+    "ecs_operator_events_dropped_total",
+    "Kubernetes Events not posted: the backlog was full or the API server refused them.",
+)
 QUEUE_DEPTH = Gauge("ecs_operator_workqueue_depth", "Keys waiting to be reconciled.")
 SERVICE_TASKS = Gauge(
     "ecs_operator_service_tasks",

@@ -98,8 +98,7 @@ def apply_child(rt: Runtime, desired: Mapping[str, Any], live: Mapping[str, Any]
 
 def post_events(rt: Runtime, body: Mapping[str, Any], events: list[tuple[str, str, str]]) -> None:
     for type_, reason, message in events:
-        rt.kube.event(body, reason=reason, message=message, type_=type_)
-        metrics.API_WRITES.labels(kind_key(resources.EVENT)).inc()
+        rt.events.record(body, type_, reason, message)
 
 
 # ---- TaskDefinition ----

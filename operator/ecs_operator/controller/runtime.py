@@ -1,10 +1,12 @@
-"""What the running operator holds: the API client, the store, the owner index and the work queue."""
+"""What the running operator holds: the API client, the store, the owner index, the work queue and
+the event recorder."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
 from ecs_operator.controller.kube import Kube
+from ecs_operator.controller.recorder import EventRecorder
 from ecs_operator.controller.store import OwnerIndex, Store
 from ecs_operator.controller.workqueue import WorkQueue
 
@@ -16,6 +18,10 @@ class Runtime:
     owners: OwnerIndex = field(default_factory=OwnerIndex)
     queue: WorkQueue = field(default_factory=WorkQueue)
     namespaces: tuple[str, ...] = ()  # empty: all namespaces
+    events: EventRecorder = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.events = EventRecorder(self.kube)
 
     def serves(self, namespace: str | None) -> bool:
         return not self.namespaces or not namespace or namespace in self.namespaces

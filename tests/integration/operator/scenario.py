@@ -155,6 +155,16 @@ def k8s_events(kube: Kube, namespace: str, name: str) -> list[dict[str, Any]]:
     ]
 
 
+def wait_for_event(
+    kube: Kube, namespace: str, name: str, matches: Callable[[dict[str, Any]], Any], what: str
+) -> dict[str, Any]:
+    """The Service's first Kubernetes Event that `matches`: Events are posted off the reconcile
+    path, so one may arrive a moment after the status that goes with it."""
+    return wait_until(
+        lambda: next((e for e in k8s_events(kube, namespace, name) if matches(e)), None), 15, what
+    )
+
+
 def provider_status(kube: Kube, namespace: str, name: str) -> dict[str, dict[str, Any]]:
     return {p["capacityProvider"]: p for p in status(kube, namespace, name).get("providers") or []}
 

@@ -221,7 +221,11 @@ def test_bad_references_are_reported_and_other_services_keep_running(operator, k
     assert "NO_SUCH_PROVIDER" in ready_condition(nowhere)["message"]
     names = {d["metadata"]["name"] for d in kube.list(resources.DEPLOYMENT, namespace)}
     assert names == {"web-fargate", "web-fargate-spot"}, "no child for a Service that cannot run"
-    events = kube.list(resources.EVENT, namespace)
-    assert any(
-        e["involvedObject"]["name"] == "orphan" and e["reason"] == "TaskDefinitionNotFound" for e in events
+    wait_until(
+        lambda: any(
+            e["involvedObject"]["name"] == "orphan" and e["reason"] == "TaskDefinitionNotFound"
+            for e in kube.list(resources.EVENT, namespace)
+        ),
+        15,
+        "the TaskDefinitionNotFound Event",
     )

@@ -12,13 +12,13 @@ from scenario import (
     apply,
     cluster,
     dedicated_pool,
-    k8s_events,
     provider_status,
     replicas,
     service,
     status,
     status_messages,
     task_definition,
+    wait_for_event,
 )
 
 from ecs_operator.localcluster.nodes import NodeShape
@@ -97,7 +97,7 @@ def test_unplaceable_spot_tasks_fall_back_to_fargate_and_return_surge_first(
             )
         ]
         assert sum(moved) == 4, messages
-        assert any(e["reason"] == "CapacityProviderFallback" for e in k8s_events(kube, namespace, "app"))
+        wait_for_event(kube, namespace, "app", lambda e: e["reason"] == "CapacityProviderFallback", "Event")
         wait_until(lambda: steady(kube, namespace, "app", 4), 30, "steady while fallen back")
 
         # Spot capacity returns: the tasks start there first, then leave FARGATE.

@@ -12,7 +12,6 @@ from scenario import (
     cluster,
     condition,
     deployments,
-    k8s_events,
     patch_service_spec,
     pod_task_definitions,
     primary,
@@ -21,6 +20,7 @@ from scenario import (
     status_messages,
     task_definition,
     timed,
+    wait_for_event,
 )
 
 from ecs_operator.controller import resources
@@ -94,7 +94,7 @@ def test_a_configuration_that_allows_neither_start_nor_stop_submits_nothing_and_
     )
     assert "unable to stop or start tasks during a deployment" in blocked["message"]
     assert any("unable to stop or start tasks" in m for m in status_messages(kube, namespace, "app"))
-    assert any(e["reason"] == "DeploymentConfigurationBlocked" for e in k8s_events(kube, namespace, "app"))
+    wait_for_event(kube, namespace, "app", lambda e: e["reason"] == "DeploymentConfigurationBlocked", "Event")
     live = {d["metadata"]["name"]: d for d in kube.list(resources.DEPLOYMENT, namespace)}
     assert {n: d["spec"]["template"] for n, d in live.items()} == templates_before, (
         "a new template was submitted"
@@ -177,5 +177,5 @@ def test_a_new_revision_opens_a_primary_deployment_and_the_old_one_drains_away(o
     assert views[-1] == [(new_id, "PRIMARY", "COMPLETED", "app:2")]
     messages = status_messages(kube, namespace, "app")
     assert any(new_id in m and "deployment completed" in m for m in messages)
-    assert any(e["reason"] == "DeploymentCompleted" for e in k8s_events(kube, namespace, "app"))
+    wait_for_event(kube, namespace, "app", lambda e: e["reason"] == "DeploymentCompleted", "Event")
     print(f"\nrevision 2 over 5 tasks one at a time: COMPLETED after {took:.1f} s")

@@ -11,12 +11,12 @@ from scenario import (
     cluster,
     condition,
     dedicated_pool,
-    k8s_events,
     live_pods,
     provider_status,
     service,
     status_messages,
     task_definition,
+    wait_for_event,
 )
 
 from ecs_operator.controller import resources
@@ -78,9 +78,12 @@ def test_interrupted_spot_tasks_move_to_the_remaining_spot_capacity_then_wait_un
             "Please try again later or in a different availability zone."
         )
         wait_until(lambda: capacity_message in status_messages(kube, namespace, "app"), 30, "ECS's event")
-        assert any(
-            e["reason"] == "UnableToPlace" and e["message"] == capacity_message
-            for e in k8s_events(kube, namespace, "app")
+        wait_for_event(
+            kube,
+            namespace,
+            "app",
+            lambda e: e["reason"] == "UnableToPlace" and e["message"] == capacity_message,
+            "the UnableToPlace Event",
         )
         # Nothing moved anywhere else: the only child is the spot one, still at 4.
         deployments = {
