@@ -5,16 +5,19 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from ecs_operator.controller import resources
 from ecs_operator.controller.kube import Kube
 from ecs_operator.controller.recorder import EventRecorder
 from ecs_operator.controller.store import OwnerIndex, Store
 from ecs_operator.controller.workqueue import WorkQueue
+from ecs_operator.core.observed import pod_projection
 
 
 @dataclass
 class Runtime:
     kube: Kube
-    store: Store = field(default_factory=Store)
+    # Pods are kept as the projection their state is read from: most of a pod is spec.
+    store: Store = field(default_factory=lambda: Store(projections={resources.POD.plural: pod_projection}))
     owners: OwnerIndex = field(default_factory=OwnerIndex)
     queue: WorkQueue = field(default_factory=WorkQueue)
     namespaces: tuple[str, ...] = ()  # empty: all namespaces

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import threading
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 from ecs_operator.api import labels
@@ -32,7 +32,11 @@ def _newer_or_equal(new: Mapping[str, Any], old: Mapping[str, Any]) -> bool:
 
 
 class Store:
-    def __init__(self) -> None:
+    def __init__(
+        self, projections: Mapping[str, Callable[[Mapping[str, Any]], dict[str, Any]]] | None = None
+    ) -> None:
+        # kind -> what to keep of a body of that kind (pods: the fields their state is read from).
+        self._projections = dict(projections or {})
         self._lock = threading.RLock()
         self._objects: dict[str, dict[Key, dict[str, Any]]] = defaultdict(dict)
         # kind -> (namespace, service name) -> set of keys, for children and pods.
@@ -45,7 +49,8 @@ class Store:
             if old is not None and not _newer_or_equal(body, old):
                 return
             self._unindex(kind, key, old)
-            stored = dict(body)
+            project = self._projections.get(kind)
+            stored = project(body) if project is not None else dict(body)
             # managedFields are often the largest part of a body and nothing here reads them.
             if "managedFields" in (stored.get("metadata") or {}):
                 stored["metadata"] = {k: v for k, v in stored["metadata"].items() if k != "managedFields"}

@@ -104,6 +104,37 @@ def _crash_looping(container: Mapping[str, Any]) -> bool:
     return waiting.get("reason") == "CrashLoopBackOff"
 
 
+_POD_METADATA = ("name", "namespace", "uid", "resourceVersion", "creationTimestamp", "deletionTimestamp")
+_POD_STATUS = ("phase", "conditions", "containerStatuses", "initContainerStatuses", "startTime")
+
+
+def pod_projection(pod: Mapping[str, Any]) -> dict[str, Any]:
+    """The part of a pod that `pod_state` reads (and the store needs: identity, version, labels).
+    A pod's spec is most of its size; the operator keeps thousands of pods in memory."""
+    metadata = pod.get("metadata") or {}
+    spec = pod.get("spec") or {}
+    status = pod.get("status") or {}
+    annotations = metadata.get("annotations") or {}
+    kept_annotations = {
+        k: v
+        for k, v in annotations.items()
+        if k in (TASK_DEFINITION_ANNOTATION, ESSENTIAL_CONTAINERS_ANNOTATION)
+    }
+    projected: dict[str, Any] = {
+        "metadata": {
+            **{k: metadata[k] for k in _POD_METADATA if k in metadata},
+            "labels": dict(metadata.get("labels") or {}),
+            "annotations": kept_annotations,
+        },
+        "spec": {k: spec[k] for k in ("nodeName", "restartPolicy") if k in spec},
+        "status": {k: status[k] for k in _POD_STATUS if k in status},
+    }
+    for key in ("apiVersion", "kind"):
+        if key in pod:
+            projected[key] = pod[key]
+    return projected
+
+
 def pod_state(pod: Mapping[str, Any]) -> PodState:
     metadata = pod.get("metadata") or {}
     pod_labels = metadata.get("labels") or {}

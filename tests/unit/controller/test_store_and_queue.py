@@ -126,3 +126,13 @@ def test_the_owner_index_knows_every_name_and_its_owners():
     assert index.owners("services", "ns", "web-fargate") is None  # per kind
     index.record("deployments.apps", theirs, deleted=True)
     assert index.owners("deployments.apps", "ns", "web-fargate-spot") is None
+
+
+def test_a_kind_with_a_projection_is_stored_as_its_projection_and_still_indexed():
+    store = Store(projections={"pods": lambda body: {"metadata": body["metadata"], "kept": True}})
+    body = {**pod("a", 1), "spec": {"containers": [{"name": "app"}]}}
+    store.upsert("pods", body)
+    assert store.get("pods", "ns", "a") == {"metadata": body["metadata"], "kept": True}
+    assert [p["metadata"]["name"] for p in store.of_service("pods", "ns", "web")] == ["a"]
+    store.upsert("deployments.apps", body)  # no projection: kept whole
+    assert store.get("deployments.apps", "ns", "a")["spec"] == body["spec"]

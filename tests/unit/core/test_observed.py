@@ -1,5 +1,8 @@
 from datetime import UTC, datetime
 
+from hypothesis import given
+from hypothesis import strategies as st
+
 from ecs_operator.api import labels
 from ecs_operator.core.observed import (
     ESSENTIAL_CONTAINERS_ANNOTATION,
@@ -7,6 +10,7 @@ from ecs_operator.core.observed import (
     Counts,
     format_time,
     parse_time,
+    pod_projection,
     pod_state,
     summarize,
     unplaced_since,
@@ -166,3 +170,56 @@ def test_unplaced_since_is_the_oldest_unschedulable_moment_per_provider():
 def test_times_round_trip_in_kubernetes_form():
     assert format_time(parse_time(T0)) == T0
     assert parse_time(None) is None
+
+
+CONTAINER_STATES = st.sampled_from(
+    [
+        {"running": {}},
+        {"waiting": {"reason": "CrashLoopBackOff"}},
+        {"terminated": {"exitCode": 1}},
+        {"terminated": {"exitCode": 0}},
+    ]
+)
+
+
+@st.composite
+def observed_pods(draw):
+    containers = [
+        {"name": name, "restartCount": draw(st.integers(0, 5)), "state": draw(CONTAINER_STATES)}
+        for name in draw(
+            st.lists(st.sampled_from(["app", "sidecar", "log"]), min_size=1, max_size=3, unique=True)
+        )
+    ]
+    pod = make_pod(
+        phase=draw(st.sampled_from(["Pending", "Running", "Failed", "Succeeded"])),
+        ready=draw(st.booleans()),
+        scheduled=draw(st.sampled_from(["True", "False"])),
+        containers=containers,
+        essential=draw(st.none() | st.sampled_from(["app", "app,log"])),
+        deleting=draw(st.booleans()),
+        restart_policy=draw(st.sampled_from(["Always", "Never", "OnFailure"])),
+        scheduled_reason=draw(st.none() | st.just("Unschedulable")),
+        scheduled_message="0/6 nodes are available",
+    )
+    if draw(st.booleans()):  # a native sidecar, counted only when named essential
+        pod["status"]["initContainerStatuses"] = [
+            {"name": "log", "restartCount": draw(st.integers(0, 5)), "state": draw(CONTAINER_STATES)}
+        ]
+    # What a real pod also carries and the operator never reads.
+    pod["spec"]["containers"] = [
+        {"name": c["name"], "image": "nginx", "env": [{"name": "A", "value": "1"}]} for c in containers
+    ]
+    pod["spec"]["tolerations"] = [{"key": "spot", "operator": "Exists"}]
+    pod["metadata"]["managedFields"] = [{"manager": "kube-controller-manager"}]
+    pod["metadata"]["annotations"]["kubectl.kubernetes.io/restartedAt"] = T0
+    pod["status"]["podIPs"] = [{"ip": "10.0.0.1"}]
+    return pod
+
+
+@given(observed_pods())
+def test_the_stored_projection_of_a_pod_reads_exactly_as_the_whole_pod(pod):
+    projected = pod_projection(pod)
+    assert pod_state(projected) == pod_state(pod)
+    assert "containers" not in projected["spec"] and "tolerations" not in projected["spec"]
+    assert "managedFields" not in projected["metadata"] and "podIPs" not in projected["status"]
+    assert projected["metadata"]["labels"] == pod["metadata"]["labels"]
