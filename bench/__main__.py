@@ -39,6 +39,11 @@ def parse(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument("--cluster", default=None, help="dedicated control plane (bench; --quick: bench-quick)")
     p.add_argument("--keep-cluster", action="store_true", help="leave the control plane running")
     p.add_argument("--no-baseline-kubectl", action="store_true")
+    p.add_argument(
+        "--baseline-python-ssa",
+        action="store_true",
+        help="also the Python client with server-side apply (the operator's write method), for reference",
+    )
     p.add_argument("--no-baseline", action="store_true", help="operator runs only (profiling)")
     p.add_argument("--profile", action="store_true", help="py-spy record the operator until settled")
     p.add_argument(
@@ -135,6 +140,8 @@ def main(argv: list[str] | None = None) -> int:
                     runs.append(dataclasses.asdict(scenarios.run_baseline(c, "python", size, rep, pods)))
                 if not (args.no_baseline or args.no_baseline_kubectl):
                     runs.append(dataclasses.asdict(scenarios.run_baseline(c, "kubectl", size, rep, pods)))
+                if args.baseline_python_ssa and not args.no_baseline:
+                    runs.append(dataclasses.asdict(scenarios.run_baseline(c, "python-ssa", size, rep, pods)))
                 extras = None
                 if size == largest and rep == reps - 1:
                     extras = scenarios.LargeExtras(idle_seconds=args.idle_seconds)

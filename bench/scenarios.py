@@ -223,9 +223,10 @@ class Cluster:
         return cls(kubeconfig, ep, kube, kubectl_path(), workdir)
 
 
-def _create_all(kube: Kube, objects: list[dict[str, Any]]) -> None:
+def _create_all(kube: Kube, objects: list[dict[str, Any]], apply: bool = False) -> None:
+    """POST each object from CLIENT_THREADS threads, or server-side apply it (`apply`)."""
     with ThreadPoolExecutor(CLIENT_THREADS) as pool:
-        for _ in pool.map(kube.create, objects):
+        for _ in pool.map(kube.apply if apply else kube.create, objects):
             pass
 
 
@@ -267,6 +268,9 @@ def run_baseline(c: Cluster, method: str, size: int, rep: int, with_pods: bool) 
         argv += ["--field-manager=bench", "-n", ns, "-f", str(path)]
         t0 = time.monotonic()
         subprocess.run(argv, check=True, capture_output=True)
+    elif method == "python-ssa":
+        t0 = time.monotonic()
+        _create_all(c.kube, children, apply=True)
     else:
         t0 = time.monotonic()
         _create_all(c.kube, children)
@@ -454,7 +458,8 @@ def _large_extras(
             time.sleep(0.3)
     finally:
         watch.stop()
-    log(f"reaction p50 {statistics.median(extras.reaction_s) * 1000:.0f} ms")
+    if extras.reaction_s:
+        log(f"reaction p50 {statistics.median(extras.reaction_s) * 1000:.0f} ms")
     extras.process_after = proc_figures(operator_pid(op))
     return op
 
