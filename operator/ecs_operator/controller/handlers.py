@@ -96,11 +96,18 @@ def _enqueue_services(namespace: str | None, family: str | None = None) -> None:
         runtime.queue.add(("Service", meta["namespace"], meta["name"]))
 
 
+# Counts over every pod (a Cluster's running tasks, a CapacityProvider's reservation) are
+# recomputed at most once per RECOUNT_DELAY after pod and Service events, not once per event:
+# while a thousand Services start, back-to-back recounts of thousands of pods ate the CPU that
+# reconciles needed.
+RECOUNT_DELAY = 1.0
+
+
 def _enqueue_clusters(namespace: str) -> None:
     """The namespace's Cluster counts its services and running tasks."""
     runtime = rt()
     for body in runtime.store.all(reconcile.kind_key(resources.ECS_CLUSTER), namespace):
-        runtime.queue.add(("Cluster", namespace, body["metadata"]["name"]))
+        runtime.queue.add_after(("Cluster", namespace, body["metadata"]["name"]), RECOUNT_DELAY)
 
 
 def _enqueue_capacity_providers() -> None:
@@ -266,7 +273,7 @@ async def pod_event(event: kopf.RawEvent, body: kopf.Body, namespace: str | None
     _enqueue_clusters(namespace or "")
     provider = (body.get("metadata", {}).get("labels") or {}).get(labels.CAPACITY_PROVIDER)
     if provider:
-        rt().queue.add(("CapacityProvider", "", provider))
+        rt().queue.add_after(("CapacityProvider", "", provider), RECOUNT_DELAY)
 
 
 @kopf.on.login()
@@ -302,6 +309,7 @@ async def startup(settings: kopf.OperatorSettings, memo: Any, **_: Any) -> None:
     settings.peering.standalone = True
     settings.watching.server_timeout = 300
     settings.networking.request_timeout = 330
+    settings.watching.chunk_size = 500  # kopf's initial listings in pages, not whole collections
     runtime = rt()
     runtime.queue.bind(asyncio.get_running_loop())
     runtime.events.start()

@@ -50,7 +50,11 @@ class WorkQueue:
             self._queue.put_nowait(key)
 
     def add_after(self, key: WorkKey, delay: float) -> None:
-        """Requeue later (timers in status, retries); an earlier pending timer wins."""
+        """Requeue later (timers in status, retries, coalesced recounts); an earlier pending timer
+        wins, so a stream of calls within `delay` makes one reconcile, not one per call."""
+        if self._loop is not None and threading.get_ident() != self._loop_thread:
+            self._loop.call_soon_threadsafe(self.add_after, key, delay)
+            return
         loop = asyncio.get_running_loop()
         existing = self._timers.get(key)
         due = loop.time() + delay

@@ -136,3 +136,19 @@ def test_a_kind_with_a_projection_is_stored_as_its_projection_and_still_indexed(
     assert [p["metadata"]["name"] for p in store.of_service("pods", "ns", "web")] == ["a"]
     store.upsert("deployments.apps", body)  # no projection: kept whole
     assert store.get("deployments.apps", "ns", "a")["spec"] == body["spec"]
+
+
+def test_delayed_adds_within_the_delay_make_one_reconcile():
+    async def scenario():
+        queue = WorkQueue()
+        queue.bind(asyncio.get_running_loop())
+        key = ("CapacityProvider", "", "fargate")
+        for _ in range(100):  # a burst of pod events
+            queue.add_after(key, 0.2)
+        assert len(queue) == 0
+        assert await asyncio.wait_for(queue.get(), 2) == key
+        queue.done(key)
+        await asyncio.sleep(0.3)
+        assert len(queue) == 0
+
+    asyncio.run(scenario())
