@@ -95,6 +95,17 @@ def test_render_prints_exactly_what_the_operator_applies(operator, kube, namespa
 def test_nothing_is_written_at_steady_state_nor_after_an_operator_restart(operator, kube, namespace):
     _apply_examples(kube, namespace, ["01-cluster.yaml", "10-web.yaml"])
     wait_until(lambda: steady(kube, namespace, "web", 10), 90, "web steady")
+    # The Cluster recounts running tasks at most once a second: steady once it has counted all 10.
+    wait_until(
+        lambda: (
+            (kube.get(resources.ECS_CLUSTER, namespace, "default").get("status") or {}).get(
+                "runningTasksCount"
+            )
+            == 10
+        ),
+        10,
+        "the Cluster counts 10 running tasks",
+    )
     kinds = [
         resources.ECS_SERVICE,
         resources.TASK_DEFINITION,
