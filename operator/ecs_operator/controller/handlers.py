@@ -15,6 +15,7 @@ import asyncio
 import logging
 import time
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
 import kopf
@@ -116,19 +117,39 @@ def _enqueue_capacity_providers() -> None:
         runtime.queue.add(("CapacityProvider", "", body["metadata"]["name"]))
 
 
-def _record(resource: Resource, event: kopf.RawEvent, body: Mapping[str, Any], deleted: bool = False) -> bool:
-    """Update the store from a watch event; False when the namespace is not ours."""
+@dataclass(frozen=True)
+class Change:
+    """What a watch event brought, for deciding what to reconcile."""
+
+    fresh: bool  # not the version the store already held (our own writes come back as events)
+    spec: bool  # created, deleted, a new generation or a deletion mark: not just a status update
+
+
+def _record(
+    resource: Resource, event: kopf.RawEvent, body: Mapping[str, Any], deleted: bool = False
+) -> Change | None:
+    """Update the store from a watch event; None when the namespace is not ours."""
     runtime = rt()
     data = dict(body)
     data.setdefault("apiVersion", resource.api_version)
     data.setdefault("kind", resource.kind)
-    if not runtime.serves(data["metadata"].get("namespace")):
-        return False
+    meta = data["metadata"]
+    if not runtime.serves(meta.get("namespace")):
+        return None
+    kind = reconcile.kind_key(resource)
+    old = runtime.store.get(kind, meta.get("namespace") or "", meta["name"])
     if deleted or event.get("type") == "DELETED":
-        runtime.store.delete(reconcile.kind_key(resource), data)
-    else:
-        runtime.store.upsert(reconcile.kind_key(resource), data)
-    return True
+        runtime.store.delete(kind, data)
+        return Change(fresh=True, spec=True)
+    runtime.store.upsert(kind, data)
+    if old is None:
+        return Change(fresh=True, spec=True)
+    before = old["metadata"]
+    return Change(
+        fresh=before.get("resourceVersion") != meta.get("resourceVersion"),
+        spec=before.get("generation") != meta.get("generation")
+        or bool(before.get("deletionTimestamp")) != bool(meta.get("deletionTimestamp")),
+    )
 
 
 def _owner_service(body: Any) -> str | None:
@@ -154,11 +175,14 @@ def _queue_key_for_service_label(namespace: str, label: str) -> None:
 async def ecsservice_event(
     event: kopf.RawEvent, body: kopf.Body, namespace: str | None, name: str, **_: Any
 ) -> None:
-    if _record(resources.ECS_SERVICE, event, body):
-        rt().queue.add(("Service", namespace or "", name))
+    change = _record(resources.ECS_SERVICE, event, body)
+    if change is None or not change.fresh:
+        return
+    rt().queue.add(("Service", namespace or "", name))
+    if change.spec:  # the Cluster's count of services, and an INACTIVE task definition's wait
         _enqueue_clusters(namespace or "")
         family = (body.get("spec") or {}).get("taskDefinition")
-        if family:  # an INACTIVE task definition waits for its last service
+        if family:
             try:
                 td = k8s_name(parse_reference(family)[0])
                 rt().queue.add(("TaskDefinition", namespace or "", td))
@@ -172,8 +196,11 @@ async def ecsservice_event(
 async def taskdefinition_event(
     event: kopf.RawEvent, body: kopf.Body, namespace: str | None, name: str, **_: Any
 ) -> None:
-    if _record(resources.TASK_DEFINITION, event, body):
-        rt().queue.add(("TaskDefinition", namespace or "", name))
+    change = _record(resources.TASK_DEFINITION, event, body)
+    if change is None or not change.fresh:
+        return
+    rt().queue.add(("TaskDefinition", namespace or "", name))
+    if change.spec:  # Services read revisions and the deletion mark, never the status
         _enqueue_services(namespace, family=name)
 
 
@@ -181,8 +208,13 @@ async def taskdefinition_event(
     resources.CAPACITY_PROVIDER.group, resources.CAPACITY_PROVIDER.version, resources.CAPACITY_PROVIDER.plural
 )
 async def capacityprovider_event(event: kopf.RawEvent, body: kopf.Body, name: str, **_: Any) -> None:
-    if _record(resources.CAPACITY_PROVIDER, event, body):
-        rt().queue.add(("CapacityProvider", "", name))
+    change = _record(resources.CAPACITY_PROVIDER, event, body)
+    if change is None or not change.fresh:
+        return
+    rt().queue.add(("CapacityProvider", "", name))
+    # Services read a provider's spec only: its status (reservation, task counts) changes with
+    # every pod, and re-planning every Service on each of those was most of the CPU at N = 1000.
+    if change.spec:
         _enqueue_services(None)
 
 
@@ -190,14 +222,18 @@ async def capacityprovider_event(event: kopf.RawEvent, body: kopf.Body, name: st
 async def ecscluster_event(
     event: kopf.RawEvent, body: kopf.Body, namespace: str | None, name: str, **_: Any
 ) -> None:
-    if _record(resources.ECS_CLUSTER, event, body):
-        rt().queue.add(("Cluster", namespace or "", name))
+    change = _record(resources.ECS_CLUSTER, event, body)
+    if change is None or not change.fresh:
+        return
+    rt().queue.add(("Cluster", namespace or "", name))
+    if change.spec:  # Services read the Cluster's spec; its status counts running tasks
         _enqueue_services(namespace)
 
 
 @kopf.on.event("", "v1", "nodes")
 async def node_event(event: kopf.RawEvent, body: kopf.Body, **_: Any) -> None:
-    if _record(resources.NODE, event, body):
+    change = _record(resources.NODE, event, body)
+    if change is not None and change.fresh:
         _enqueue_capacity_providers()
         # Not only ADDED: a new node becomes usable later (Ready, not-ready taint removed).
         _enqueue_services_waiting_for_capacity()
@@ -221,7 +257,9 @@ def _enqueue_services_waiting_for_capacity() -> None:
 async def controllerrevision_event(
     event: kopf.RawEvent, body: kopf.Body, namespace: str | None, **_: Any
 ) -> None:
-    if _record(resources.CONTROLLER_REVISION, event, body):
+    # Even when the store already holds it (the reconcile that created a revision stores it at
+    # once, so a second look cannot create it twice), the Services of the namespace re-plan.
+    if _record(resources.CONTROLLER_REVISION, event, body) is not None:
         for owner in body.get("metadata", {}).get("ownerReferences") or []:
             if owner.get("kind") == "TaskDefinition":
                 rt().queue.add(("TaskDefinition", namespace or "", owner["name"]))
@@ -234,11 +272,13 @@ def _child_event(
     body: Mapping[str, Any],
     namespace: str | None,
     deleted: bool = False,
-) -> None:
-    if _record(resource, event, body, deleted):
+) -> Change | None:
+    change = _record(resource, event, body, deleted)
+    if change is not None and change.fresh:
         service = _owner_service(body)
         if service:
             _queue_key_for_service_label(namespace or "", service)
+    return change
 
 
 def _watch_children(resource: Resource) -> None:
@@ -269,7 +309,9 @@ for _child in CHILD_KINDS:
 
 @kopf.on.event("", "v1", "pods", labels=MANAGED)
 async def pod_event(event: kopf.RawEvent, body: kopf.Body, namespace: str | None, **_: Any) -> None:
-    _child_event(resources.POD, event, body, namespace)
+    change = _child_event(resources.POD, event, body, namespace)
+    if change is None or not change.fresh:
+        return
     _enqueue_clusters(namespace or "")
     provider = (body.get("metadata", {}).get("labels") or {}).get(labels.CAPACITY_PROVIDER)
     if provider:
