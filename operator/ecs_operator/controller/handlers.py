@@ -352,6 +352,9 @@ async def startup(settings: kopf.OperatorSettings, memo: Any, **_: Any) -> None:
     settings.watching.server_timeout = 300
     settings.networking.request_timeout = 330
     settings.watching.chunk_size = 500  # kopf's initial listings in pages, not whole collections
+    # kopf keeps a worker per object until it has been idle this long, holding the object's last
+    # body; with thousands of objects changing at once, 5 s (the default) held thousands of them.
+    settings.queueing.idle_timeout = 1.0
     runtime = rt()
     runtime.queue.bind(asyncio.get_running_loop())
     runtime.events.start()
