@@ -3,6 +3,7 @@ baselines, API writes (convergence, idle, restart), reaction latency, pods to Ru
 
 from __future__ import annotations
 
+import http.client
 import os
 import signal
 import statistics
@@ -114,11 +115,11 @@ def delete_namespace(ep: Endpoint, name: str, timeout: float = 900, wait: bool =
 
 def _until_empty(ep: Endpoint, path: str, options: dict[str, Any], deadline: float) -> None:
     """DELETE a collection until it is empty: a big one can outlast the API server's request timeout
-    (504), having deleted part of it."""
+    (504, or a response cut off mid-stream), having deleted part of it."""
     while time.monotonic() < deadline:
         try:
             ep.request("DELETE", path, options)
-        except (RuntimeError, OSError) as exc:
+        except (RuntimeError, OSError, http.client.HTTPException) as exc:
             log(f"delete {path}: {str(exc)[:120]}; retrying")
         if not _count(ep, path):
             return
