@@ -65,13 +65,7 @@ WATCHED: list[tuple[Resource, dict[str, str] | None]] = [
 
 # Child kinds are listed and watched whole (the owner index must see names that are not ours);
 # the store keeps only our labelled ones. Other labelled kinds are filtered by the API server.
-CHILD_KINDS = (
-    resources.DEPLOYMENT,
-    resources.DAEMON_SET,
-    resources.SERVICE,
-    resources.POD_DISRUPTION_BUDGET,
-    resources.SERVICE_ACCOUNT,
-)
+CHILD_KINDS = reconcile.CHILD_KINDS
 
 
 def _selector(labels_: dict[str, str] | None) -> str | None:
