@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
@@ -27,11 +27,15 @@ class Conflict(Exception):
     """Another writer owns the object or changed it under us; retried by the work queue."""
 
 
+class AlreadyExists(Conflict):
+    """A create found the name taken (by someone else, or by a child the watch has not shown yet)."""
+
+
 class NamespaceTerminating(Exception):
     """The namespace is being deleted: nothing may be created in it, and nothing needs to be."""
 
 
-POOL_SIZE = 16  # above the worker count, so no reconcile waits for a connection
+POOL_SIZE = 32  # above the workers, the event and the sweep threads: none waits for a connection
 
 
 def load_api_client(kubeconfig: str | None = None) -> kubernetes.client.ApiClient:
@@ -135,7 +139,34 @@ class Kube:
 
     def create(self, body: Mapping[str, Any]) -> dict[str, Any] | None:
         resource = resources.resource_of(dict(body))
-        return self._call("POST", resource.path(body["metadata"].get("namespace")), dict(body))
+        try:
+            return self._call(
+                "POST",
+                resource.path(body["metadata"].get("namespace")),
+                dict(body),
+                query=[("fieldManager", self.field_manager)],
+            )
+        except ApiException as exc:
+            if exc.status == 409:
+                raise AlreadyExists(str(exc)) from exc
+            raise
+
+    def json_patch(
+        self, resource: Resource, namespace: str | None, name: str, operations: Sequence[Mapping[str, Any]]
+    ) -> dict[str, Any] | None:
+        """A JSON patch whose `test` operations guard it: a failed test is a Conflict (retried)."""
+        try:
+            return self._call(
+                "PATCH",
+                resource.path(namespace, name),
+                [dict(op) for op in operations],
+                query=[("fieldManager", self.field_manager)],
+                content_type="application/json-patch+json",
+            )
+        except ApiException as exc:
+            if exc.status in (409, 422):
+                raise Conflict(str(exc)) from exc
+            raise
 
     def delete(self, resource: Resource, namespace: str | None, name: str, uid: str | None = None) -> None:
         options: dict[str, Any] = {"propagationPolicy": "Background"}

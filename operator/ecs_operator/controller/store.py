@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 from ecs_operator.api import labels
+from ecs_operator.controller import ownership
 
 Key = tuple[str, str]  # (namespace or "", name)
 
@@ -51,9 +52,10 @@ class Store:
             self._unindex(kind, key, old)
             project = self._projections.get(kind)
             stored = project(body) if project is not None else dict(body)
-            # managedFields are often the largest part of a body and nothing here reads them.
-            if "managedFields" in (stored.get("metadata") or {}):
-                stored["metadata"] = {k: v for k, v in stored["metadata"].items() if k != "managedFields"}
+            # managedFields are often the largest part of a body: only who owns fields is kept.
+            managed = (stored.get("metadata") or {}).get("managedFields")
+            if managed is not None:
+                stored["metadata"] = {**stored["metadata"], "managedFields": ownership.summary(managed)}
             self._objects[kind][key] = stored
             service = (stored.get("metadata", {}).get("labels") or {}).get(labels.SERVICE)
             if service:

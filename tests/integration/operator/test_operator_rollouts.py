@@ -179,3 +179,44 @@ def test_a_new_revision_opens_a_primary_deployment_and_the_old_one_drains_away(o
     assert any(new_id in m and "deployment completed" in m for m in messages)
     wait_for_event(kube, namespace, "app", lambda e: e["reason"] == "DeploymentCompleted", "Event")
     print(f"\nrevision 2 over 5 tasks one at a time: COMPLETED after {took:.1f} s")
+
+
+def test_fields_a_new_revision_drops_are_gone_from_the_children(operator, kube, namespace):
+    """Children are created with a POST, which records our fields under an Update entry; a later
+    apply removes only what an Apply entry owns, so the operator claims the entry first
+    (controller/ownership.py). Without that, EXTRA below would stay in the pods forever."""
+    first = task_definition("app")
+    first["spec"]["containerDefinitions"][0]["environment"].append({"name": "EXTRA", "value": "yes"})
+    apply(kube, namespace, cluster(["FARGATE", "FARGATE_SPOT"]), first, service("app", "app", 2, SPLIT))
+    wait_until(lambda: steady(kube, namespace, "app", 2), 90, "app steady on revision 1")
+
+    def environments():
+        return {
+            d["metadata"]["name"]: {
+                e["name"]: e.get("value") for e in d["spec"]["template"]["spec"]["containers"][0]["env"]
+            }
+            for d in kube.list(resources.DEPLOYMENT, namespace)
+        }
+
+    assert {name: env.get("EXTRA") for name, env in environments().items()} == {
+        "app-fargate": "yes",
+        "app-fargate-spot": "yes",
+    }
+    apply(kube, namespace, task_definition("app", version="2"))
+    wait_until(
+        lambda: (
+            primary(kube, namespace, "app").get("taskDefinition") == "app:2"
+            and steady(kube, namespace, "app", 2)
+        ),
+        120,
+        "revision 2 COMPLETED",
+    )
+    for name, env in environments().items():
+        assert env.get("VERSION") == "2" and "EXTRA" not in env, (name, env)
+    for deployment in kube.list(resources.DEPLOYMENT, namespace):
+        ours = {
+            e["operation"]
+            for e in deployment["metadata"]["managedFields"]
+            if e["manager"] == "ecs-operator" and not e.get("subresource")
+        }
+        assert ours == {"Apply"}, (deployment["metadata"]["name"], deployment["metadata"]["managedFields"])
