@@ -22,7 +22,26 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--verbose", "-v", action="store_true")
 
 
+def cap_malloc_arenas(arenas: int = 2) -> bool:
+    """glibc gives threads malloc arenas of their own (up to 8 per core), and each keeps the memory
+    freed in it; with dozens of reconcile threads that held 10-20 % of the operator's RSS. Must run
+    before the threads start. A no-op where the C library is not glibc."""
+    import ctypes
+    import ctypes.util
+
+    name = ctypes.util.find_library("c")
+    if not name:
+        return False
+    try:
+        mallopt = ctypes.CDLL(name).mallopt
+    except (OSError, AttributeError):
+        return False
+    m_arena_max = -8  # malloc.h
+    return bool(mallopt(m_arena_max, arenas))
+
+
 def run(args: argparse.Namespace) -> int:
+    cap_malloc_arenas()
     # Imported here so offline commands (render, import, placement) never load kopf.
     import kopf
     from prometheus_client import start_http_server

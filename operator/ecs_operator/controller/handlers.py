@@ -15,6 +15,7 @@ import asyncio
 import logging
 import time
 from collections.abc import Mapping
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
@@ -31,7 +32,11 @@ from ecs_operator.core.revisions import parse_reference
 
 log = logging.getLogger("ecs_operator")
 MANAGED = {labels.MANAGED_BY: labels.MANAGED_BY_VALUE}
-WORKERS = 8  # reconciles mostly wait on the API server; the client pool is sized to match
+# Reconciles mostly wait on the API server. 24 in flight converged 1,000 new Services in
+# 51.7-56.6 s where 8 took 74 s; 64 were no faster (56.8 s): either way the API server created the
+# core Services (each allocates a ClusterIP, about a second under that load) at about 10 a second
+# (bench/notes.md). The client pool (kube.POOL_SIZE) is sized above it.
+WORKERS = 24
 
 _runtime: Runtime | None = None
 
@@ -96,6 +101,10 @@ def _enqueue_services(namespace: str | None, family: str | None = None) -> None:
 # while a thousand Services start, back-to-back recounts of thousands of pods ate the CPU that
 # reconciles needed.
 RECOUNT_DELAY = 1.0
+# A pod event re-plans its Service this much later: the pods of a Service start together, and
+# one look at them all writes one status where a look per pod wrote one each (5.2 status writes
+# per Service until 1,000 Services settled, 2.2 with the delay; bench/notes.md).
+POD_DELAY = 1.0
 
 
 def _enqueue_clusters(namespace: str) -> None:
@@ -150,19 +159,26 @@ def _owner_service(body: Any) -> str | None:
     return (body.get("metadata", {}).get("labels") or {}).get(labels.SERVICE)
 
 
-def _queue_key_for_service_label(namespace: str, label: str) -> None:
+def _queue_key_for_service_label(namespace: str, label: str, delay: float = 0.0) -> None:
     """The Service a child or pod belongs to. Its label is label_value(metadata.name), which is the
     name itself up to 63 characters: a direct lookup, with a scan only for longer names (an O(N)
     scan per event made convergence O(N^2))."""
     runtime = rt()
     kind = reconcile.kind_key(resources.ECS_SERVICE)
+
+    def queue(name: str) -> None:
+        if delay:
+            runtime.queue.add_after(("Service", namespace, name), delay)
+        else:
+            runtime.queue.add(("Service", namespace, name))
+
     body = runtime.store.get(kind, namespace, label)
     if body is not None and reconcile.service_label(body) == label:
-        runtime.queue.add(("Service", namespace, label))
+        queue(label)
         return
     for body in runtime.store.all(kind, namespace):
         if reconcile.service_label(body) == label:
-            runtime.queue.add(("Service", namespace, body["metadata"]["name"]))
+            queue(body["metadata"]["name"])
 
 
 @kopf.on.event(resources.ECS_SERVICE.group, resources.ECS_SERVICE.version, resources.ECS_SERVICE.plural)
@@ -266,12 +282,13 @@ def _child_event(
     body: Mapping[str, Any],
     namespace: str | None,
     deleted: bool = False,
+    delay: float = 0.0,
 ) -> Change | None:
     change = _record(resource, event, body, deleted)
     if change is not None and change.fresh:
         service = _owner_service(body)
         if service:
-            _queue_key_for_service_label(namespace or "", service)
+            _queue_key_for_service_label(namespace or "", service, delay)
     return change
 
 
@@ -303,7 +320,7 @@ for _child in CHILD_KINDS:
 
 @kopf.on.event("", "v1", "pods", labels=MANAGED)
 async def pod_event(event: kopf.RawEvent, body: kopf.Body, namespace: str | None, **_: Any) -> None:
-    change = _child_event(resources.POD, event, body, namespace)
+    change = _child_event(resources.POD, event, body, namespace, delay=POD_DELAY)
     if change is None or not change.fresh:
         return
     _enqueue_clusters(namespace or "")
@@ -380,7 +397,10 @@ async def startup(settings: kopf.OperatorSettings, memo: Any, **_: Any) -> None:
         runtime.queue.add(("Cluster", body["metadata"]["namespace"], body["metadata"]["name"]))
     _enqueue_capacity_providers()
     _enqueue_services(None)
-    memo.workers = [asyncio.create_task(_worker(i)) for i in range(WORKERS)]
+    # Reconciles run in threads of their own: `asyncio.to_thread` shares the loop's default pool,
+    # which holds cpu_count + 4 threads (6 on two cores), fewer than the workers.
+    memo.executor = ThreadPoolExecutor(max_workers=WORKERS, thread_name_prefix="reconcile")
+    memo.workers = [asyncio.create_task(_worker(i, memo.executor)) for i in range(WORKERS)]
     memo.workers.append(asyncio.create_task(_sweeper()))
     log.info("ecs-operator started: %d workers", WORKERS)
 
@@ -430,17 +450,20 @@ async def cleanup(memo: Any, **_: Any) -> None:
         task.cancel()
     await asyncio.to_thread(rt().events.flush, 5)
     rt().events.stop()
+    if hasattr(memo, "executor"):
+        memo.executor.shutdown(wait=False, cancel_futures=True)
 
 
-async def _worker(index: int) -> None:
+async def _worker(index: int, executor: ThreadPoolExecutor) -> None:
     runtime = rt()
+    loop = asyncio.get_running_loop()
     while True:
         key: WorkKey = await runtime.queue.get()
         metrics.QUEUE_DEPTH.set(len(runtime.queue))
         started = time.perf_counter()
         kind = key[0]
         try:
-            requeue_after = await asyncio.to_thread(reconcile.dispatch, runtime, key)
+            requeue_after = await loop.run_in_executor(executor, reconcile.dispatch, runtime, key)
         except NamespaceTerminating:
             # Its objects are going away with it: no retries, the DELETED events will follow.
             log.debug("reconcile %s/%s/%s skipped: namespace terminating", *key)
