@@ -45,7 +45,7 @@ def parse(argv: list[str] | None = None) -> argparse.Namespace:
         help="also the Python client with server-side apply (the operator's write method), for reference",
     )
     p.add_argument("--no-baseline", action="store_true", help="operator runs only (profiling)")
-    p.add_argument("--profile", action="store_true", help="py-spy record the operator until settled")
+    p.add_argument("--profile", action="store_true", help="py-spy record the operator until converged")
     p.add_argument(
         "--variant",
         default="",
@@ -107,10 +107,10 @@ def versions(info: controlplane.ClusterInfo, kubectl: Path) -> dict[str, str]:
 def main(argv: list[str] | None = None) -> int:
     args = parse(argv)
     if args.report_only:
-        results = json.loads(Path(args.json).read_text())
-        results["notes"] = _notes()
-        Path(args.json).write_text(json.dumps(results, indent=1, default=str))
-        Path(args.output).write_text(report.render_markdown(results))
+        recorded = json.loads(Path(args.json).read_text())
+        recorded["notes"] = _notes()
+        Path(args.json).write_text(json.dumps(recorded, indent=1, default=str))
+        Path(args.output).write_text(report.render_markdown(recorded))
         return 0
     started = time.monotonic()
     load_start = scenarios.load()

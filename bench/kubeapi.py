@@ -114,6 +114,7 @@ def all_writes(delta: Mapping[RequestKey, float]) -> float:
     return sum(v for (verb, *_), v in delta.items() if verb in WRITE_VERBS)
 
 
+CHILD_WRITE_VERBS = ("POST", "PATCH", "APPLY", "DELETE")
 OPERATOR_CHILDREN = {
     ("apps", "deployments"),
     ("apps", "daemonsets"),
@@ -124,14 +125,15 @@ OPERATOR_CHILDREN = {
 
 
 def operator_writes(delta: Mapping[RequestKey, float]) -> dict[str, float]:
-    """Writes the API server saw that only the operator makes here: server-side applies and deletes of
-    child objects (the deployment controller PUTs Deployments, controllers write only status
-    subresources), ControllerRevision creates, and PATCHes of the ECS kinds (status, finalizers).
+    """Writes the API server saw that only the operator makes here: creates, patches, server-side
+    applies and deletes of child objects (the deployment controller PUTs Deployments, controllers
+    write only status subresources; the namespace's default ServiceAccount is created before the
+    count starts), ControllerRevision creates, and PATCHes of the ECS kinds (status, finalizers).
     Creates of the ECS objects themselves are the benchmark's own and not counted. Events are left
     out (the controller manager posts them too): the operator's own counter gives those."""
     out: dict[str, float] = {}
     for (verb, group, resource, sub), value in delta.items():
-        child = (group, resource) in OPERATOR_CHILDREN and sub == "" and verb in ("APPLY", "DELETE")
+        child = (group, resource) in OPERATOR_CHILDREN and sub == "" and verb in CHILD_WRITE_VERBS
         revision = resource == "controllerrevisions" and verb == "POST"
         ecs = group == "ecs-operator.dev" and verb == "PATCH"
         if child or revision or ecs:
@@ -152,6 +154,10 @@ class Watch:
     path: str
     project: Callable[[dict[str, Any]], Any]
     label_selector: str | None = None
+    # Checked on every event: `reached_at` is when it first held (several watches can be waited
+    # on one after the other without later events moving the time).
+    until: Callable[[dict[str, Any]], bool] | None = None
+    reached_at: float | None = None
     state: dict[str, Any] = field(default_factory=dict)
     events: int = 0
     _cond: threading.Condition = field(default_factory=threading.Condition)
@@ -170,6 +176,7 @@ class Watch:
             for item in listing["items"]:
                 self.state[item["metadata"]["name"]] = self.project(item)
             self._changed_at = time.monotonic()
+            self._check_until()
         rv = listing["metadata"]["resourceVersion"]
         self._thread = threading.Thread(target=self._run, args=(rv,), daemon=True)
         self._thread.start()
@@ -203,6 +210,7 @@ class Watch:
                             else:
                                 self.state[name] = self.project(obj)
                             self._changed_at = now
+                            self._check_until()
                             self._cond.notify_all()
             except Exception as exc:
                 if self._stop:
@@ -212,13 +220,25 @@ class Watch:
                     self._cond.notify_all()
                 return
 
+    def _check_until(self) -> None:
+        if self.until is not None and self.reached_at is None and self.until(self.state):
+            self.reached_at = self._changed_at
+
+    def wait_reached(self, timeout: float) -> float:
+        """Block until `until` has held; the monotonic time of the event that first made it hold."""
+        return self._wait(lambda: self.reached_at, timeout)
+
     def wait(self, predicate: Callable[[dict[str, Any]], bool], timeout: float) -> float:
         """Block until predicate(state) holds; the monotonic time of the event that made it hold."""
+        return self._wait(lambda: self._changed_at if predicate(self.state) else None, timeout)
+
+    def _wait(self, reached: Callable[[], float | None], timeout: float) -> float:
         deadline = time.monotonic() + timeout
         with self._cond:
             while True:
-                if predicate(self.state):
-                    return self._changed_at
+                at = reached()
+                if at is not None:
+                    return at
                 if self.error is not None:
                     raise RuntimeError(f"watch {self.path} failed: {self.error}")
                 left = deadline - time.monotonic()

@@ -5,6 +5,7 @@ operator's own `render` makes of them (the baseline's input)."""
 from __future__ import annotations
 
 import copy
+from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
@@ -120,8 +121,35 @@ def rendered_children(count: int, namespace: str) -> list[dict[str, Any]]:
 
 
 def expected_deployments(children: list[dict[str, Any]]) -> dict[str, int]:
-    """Deployment name -> replicas: what 'converged' means."""
+    """Deployment name -> replicas."""
     return {c["metadata"]["name"]: c["spec"]["replicas"] for c in children if c["kind"] == "Deployment"}
+
+
+# Where each child kind is listed in a namespace, and what of an object convergence compares.
+CHILD_PATHS = {
+    "Deployment": "/apis/apps/v1/namespaces/{ns}/deployments",
+    "DaemonSet": "/apis/apps/v1/namespaces/{ns}/daemonsets",
+    "Service": "/api/v1/namespaces/{ns}/services",
+    "PodDisruptionBudget": "/apis/policy/v1/namespaces/{ns}/poddisruptionbudgets",
+    "ServiceAccount": "/api/v1/namespaces/{ns}/serviceaccounts",
+    "ControllerRevision": "/apis/apps/v1/namespaces/{ns}/controllerrevisions",
+}
+
+
+def child_state(kind: str) -> Callable[[dict[str, Any]], Any]:
+    """Deployments must carry the right replica count; any other child must exist."""
+    if kind == "Deployment":
+        return lambda obj: (obj.get("spec") or {}).get("replicas")
+    return lambda obj: True
+
+
+def expected_children(children: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
+    """Kind -> name -> child_state: what 'converged' means (every child object exists, Deployments
+    with the right replica count)."""
+    expected: dict[str, dict[str, Any]] = {}
+    for child in children:
+        expected.setdefault(child["kind"], {})[child["metadata"]["name"]] = child_state(child["kind"])(child)
+    return expected
 
 
 def rendered_children_of_service(index: int, namespace: str, desired: int) -> list[dict[str, Any]]:
