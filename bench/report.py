@@ -130,10 +130,10 @@ def render_markdown(results: dict[str, Any]) -> str:
         "",
         "## 2. API writes (API server's `apiserver_request_total`, by verb)",
         "",
-        "Operator-attributable writes: APPLY/DELETE of child kinds (other writers here only PUT Deployments",
-        "or write status subresources), POST of ControllerRevisions, PATCH of the ECS kinds (status).",
+        "Operator-attributable writes: POST/PATCH/APPLY/DELETE of child kinds (other writers here only PUT",
+        "Deployments or write status subresources), POST of ControllerRevisions, PATCH of the ECS kinds.",
         'Events are counted by the operator itself (`ecs_operator_api_writes_total{kind="Event"}`), since',
-        "the controller manager posts Events too. Minimum per Service during convergence: one apply per",
+        "the controller manager posts Events too. Minimum per Service during convergence: one write per",
         "child (2 Deployments + 1 PDB, + 1 core Service for half) plus one status write = 4.5 on average.",
         "",
         "| N | at convergence, per Service | until settled (pods Running), per Service "
