@@ -173,7 +173,7 @@ class ChildWatches:
                 ep,
                 workload.CHILD_PATHS[kind].format(ns=namespace),
                 workload.child_state(kind),
-                until=deployments_match(expected[kind]),
+                until=states_match(expected[kind]),
             )
             for kind in expected
         }
@@ -194,9 +194,11 @@ class ChildWatches:
             watch.stop()
 
 
-def deployments_match(expected: dict[str, Any]) -> Any:
+def states_match(expected: dict[str, Any]) -> Any:
+    """Every expected name is present with its expected state (a Deployment's replicas, or True)."""
+
     def predicate(state: dict[str, Any]) -> bool:
-        return all(state.get(name) == replicas for name, replicas in expected.items())
+        return all(state.get(name) == wanted for name, wanted in expected.items())
 
     return predicate
 
@@ -288,7 +290,7 @@ def run_baseline(c: Cluster, method: str, size: int, rep: int, with_pods: bool) 
     create_namespace(c.endpoint, ns)
     children = workload.rendered_children(size, ns)
     run = Run(method, size, rep, objects=len(children), load_before=load())
-    deployments = ChildWatches(c.endpoint, ns, workload.expected_children(children)).start()
+    awaited = ChildWatches(c.endpoint, ns, workload.expected_children(children)).start()
     pods = Watch(c.endpoint, f"/api/v1/namespaces/{ns}/pods", pod_projection).start() if with_pods else None
     pools = node_pools(c.endpoint)
     before = kubeapi.request_counts(c.endpoint)
@@ -306,12 +308,12 @@ def run_baseline(c: Cluster, method: str, size: int, rep: int, with_pods: bool) 
         t0 = time.monotonic()
         _create_all(c.kube, children)
     run.apply_s = time.monotonic() - t0
-    run.converge_s = deployments.wait(900) - t0
+    run.converge_s = awaited.wait(900) - t0
     run.all_writes_converge = kubeapi.all_writes(kubeapi.diff(kubeapi.request_counts(c.endpoint), before))
     if pods is not None:
         run.pods_running_s = pods.wait(pods_running(size * workload.DESIRED, pools), c.pods_timeout) - t0
         pods.stop()
-    deployments.stop()
+    awaited.stop()
     run.load_after = load()
     log(f"{method} N={size} rep {rep}: converged {run.converge_s:.2f} s, pods {run.pods_running_s}")
     log(f"deleting {ns}: {delete_namespace(c.endpoint, ns, wait=c.wait_deleted):.0f} s")
@@ -384,7 +386,7 @@ def run_operator(
     ecs = workload.ecs_objects(size, ns)
     expected = workload.expected_children(workload.rendered_children(size, ns))
     run = Run(kind, size, rep, objects=len(ecs), load_before=load())
-    deployments = ChildWatches(c.endpoint, ns, expected).start()
+    awaited = ChildWatches(c.endpoint, ns, expected).start()
     pods = Watch(c.endpoint, f"/api/v1/namespaces/{ns}/pods", pod_projection).start() if with_pods else None
     pools = node_pools(c.endpoint)
     op = start_operator(c, f"{kind}-{size}-{rep}", variant)
@@ -403,7 +405,7 @@ def run_operator(
         _create_all(c.kube, ecs[: workload.TASK_DEFINITIONS])
         _create_all(c.kube, ecs[workload.TASK_DEFINITIONS :])
         run.apply_s = time.monotonic() - t0
-        run.converge_s = deployments.wait(1800) - t0
+        run.converge_s = awaited.wait(1800) - t0
         delta = kubeapi.diff(kubeapi.request_counts(c.endpoint), before)
         run.writes = kubeapi.operator_writes(delta)
         run.all_writes_converge = kubeapi.all_writes(delta)
@@ -422,7 +424,7 @@ def run_operator(
         if extras is not None:
             op = _large_extras(c, op, ns, size, extras, reaction_changes, restart_seconds, variant)
     finally:
-        deployments.stop()
+        awaited.stop()
         if pods is not None:
             pods.stop()
         if profiler is not None and profiler.poll() is None:
@@ -483,7 +485,7 @@ def _large_extras(
                 {"spec": {"desiredCount": desired}},
                 content_type="application/merge-patch+json",
             )
-            extras.reaction_s.append(watch.wait(deployments_match(expected), 60) - t0)
+            extras.reaction_s.append(watch.wait(states_match(expected), 60) - t0)
             time.sleep(0.3)
     finally:
         watch.stop()
