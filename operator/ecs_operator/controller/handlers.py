@@ -1,8 +1,9 @@
 """kopf registration: watch events feed the store and enqueue reconcile keys; workers reconcile.
 
-kopf is used as the watch machinery only (`on.event`), never its change-handlers, daemons or
-finalizers: those write annotations and finalizers to every object, and the operator must write
-nothing at steady state. Reconciles are level-based: each one recomputes from the store.
+kopf watches the operator's own kinds and nodes (`on.event`), never with its change-handlers,
+daemons or finalizers: those write annotations and finalizers to every object, and the operator
+must write nothing at steady state. Pods and children, most of the events, come through plain
+streams (`streams`). Reconciles are level-based: each one recomputes from the store.
 
 The event handlers are coroutines: they only touch the store and the queue, so they run on the
 loop (kopf would hand a plain function to a thread for every event, tens of thousands of hops
@@ -17,6 +18,7 @@ import time
 from collections.abc import Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 import kopf
@@ -27,6 +29,7 @@ from ecs_operator.controller import metrics, reconcile, resources
 from ecs_operator.controller.kube import NamespaceTerminating
 from ecs_operator.controller.resources import Resource
 from ecs_operator.controller.runtime import Runtime
+from ecs_operator.controller.streams import CollectionStream, Connection
 from ecs_operator.controller.workqueue import WorkKey
 from ecs_operator.core.revisions import parse_reference
 
@@ -51,7 +54,7 @@ def rt() -> Runtime:
     return _runtime
 
 
-# Which store kinds are primed (listed once at start-up) and watched, and with which labels.
+# The kinds kopf watches (few objects, few events), listed once at start-up to prime the store.
 WATCHED: list[tuple[Resource, dict[str, str] | None]] = [
     (resources.TASK_DEFINITION, None),
     (resources.ECS_SERVICE, None),
@@ -59,18 +62,12 @@ WATCHED: list[tuple[Resource, dict[str, str] | None]] = [
     (resources.ECS_CLUSTER, None),
     (resources.NODE, None),
     (resources.CONTROLLER_REVISION, MANAGED),
-    (resources.DEPLOYMENT, MANAGED),
-    (resources.DAEMON_SET, MANAGED),
-    (resources.POD, MANAGED),
-    (resources.SERVICE, MANAGED),
-    (resources.POD_DISRUPTION_BUDGET, MANAGED),
-    (resources.SERVICE_ACCOUNT, MANAGED),
 ]
 
-
 # Child kinds are listed and watched whole (the owner index must see names that are not ours);
-# the store keeps only our labelled ones. Other labelled kinds are filtered by the API server.
+# the store keeps only our labelled ones. They and pods come through `streams`, not kopf.
 CHILD_KINDS = reconcile.CHILD_KINDS
+STREAMED: tuple[Resource, ...] = (*CHILD_KINDS, resources.POD)
 
 
 def _selector(labels_: dict[str, str] | None) -> str | None:
@@ -129,7 +126,7 @@ class Change:
 
 
 def _record(
-    resource: Resource, event: kopf.RawEvent, body: Mapping[str, Any], deleted: bool = False
+    resource: Resource, event: Mapping[str, Any], body: Mapping[str, Any], deleted: bool = False
 ) -> Change | None:
     """Update the store from a watch event; None when the namespace is not ours."""
     runtime = rt()
@@ -278,7 +275,7 @@ async def controllerrevision_event(
 
 def _child_event(
     resource: Resource,
-    event: kopf.RawEvent,
+    event: Mapping[str, Any],
     body: Mapping[str, Any],
     namespace: str | None,
     deleted: bool = False,
@@ -292,41 +289,68 @@ def _child_event(
     return change
 
 
-def _watch_children(resource: Resource) -> None:
-    """One watch per child kind, of all its objects: each feeds the owner index; ours also feed the
-    store and re-queue the Service that owns them."""
+def child_event(resource: Resource, event_type: str, body: dict[str, Any]) -> None:
+    """A child kind's event, of any object of the kind: each feeds the owner index; ours also feed
+    the store and re-queue the Service that owns them."""
+    runtime = rt()
+    namespace = body["metadata"].get("namespace")
+    if not runtime.serves(namespace):
+        return
     kind = reconcile.kind_key(resource)
-
-    async def child_event(event: kopf.RawEvent, body: kopf.Body, namespace: str | None, **_: Any) -> None:
-        runtime = rt()
-        if not runtime.serves(namespace):
-            return
-        runtime.owners.record(kind, body, deleted=event.get("type") == "DELETED")
-        if _managed(body):
-            _child_event(resource, event, body, namespace)
-            return
-        stored = runtime.store.get(kind, namespace or "", body["metadata"]["name"])
-        if stored is not None:  # our label was taken off: gone from our picture, its Service looks again
-            _child_event(resource, event, stored, namespace, deleted=True)
-
-    kopf.on.event(resource.group, resource.version, resource.plural, id=f"{resource.plural}_event")(
-        child_event
-    )
+    runtime.owners.record(kind, body, deleted=event_type == "DELETED")
+    if _managed(body):
+        _child_event(resource, {"type": event_type}, body, namespace)
+        return
+    stored = runtime.store.get(kind, namespace or "", body["metadata"]["name"])
+    if stored is not None:  # our label was taken off: gone from our picture, its Service looks again
+        _child_event(resource, {"type": event_type}, stored, namespace, deleted=True)
 
 
-for _child in CHILD_KINDS:
-    _watch_children(_child)
-
-
-@kopf.on.event("", "v1", "pods", labels=MANAGED)
-async def pod_event(event: kopf.RawEvent, body: kopf.Body, namespace: str | None, **_: Any) -> None:
-    change = _child_event(resources.POD, event, body, namespace, delay=POD_DELAY)
+def pod_event(event_type: str, body: dict[str, Any]) -> None:
+    namespace = body["metadata"].get("namespace")
+    change = _child_event(resources.POD, {"type": event_type}, body, namespace, delay=POD_DELAY)
     if change is None or not change.fresh:
         return
     _enqueue_clusters(namespace or "")
     provider = (body.get("metadata", {}).get("labels") or {}).get(labels.CAPACITY_PROVIDER)
     if provider:
         rt().queue.add_after(("CapacityProvider", "", provider), RECOUNT_DELAY)
+
+
+def relisted(resource: Resource, listed: list[dict[str, Any]], version: str) -> None:
+    """A stream listed its collection again (its watch had fallen too far behind): what the store
+    and the owner index still hold beyond the listing was deleted meanwhile."""
+    runtime = rt()
+    kind = reconcile.kind_key(resource)
+    served = [item for item in listed if runtime.serves(item["metadata"].get("namespace"))]
+    if resource in CHILD_KINDS:
+        runtime.owners.retain(kind, served)
+    for body in runtime.store.sweep(kind, served, as_of=version):
+        service = _owner_service(body)
+        namespace = body["metadata"].get("namespace")
+        if service and namespace:
+            _queue_key_for_service_label(namespace, service)
+
+
+def streams(runtime: Runtime, connection: Connection) -> list[CollectionStream]:
+    """The busy kinds come through plain streams, not kopf (see `streams`): every child kind whole
+    (the owner index must see names that are not ours), pods by our label, in each served namespace."""
+    made = []
+    for resource in STREAMED:
+        on_event = pod_event if resource == resources.POD else partial(child_event, resource)
+        selector = _selector(MANAGED) if resource == resources.POD else None
+        for namespace in runtime.namespaces or (None,):
+            made.append(
+                CollectionStream(
+                    connection,
+                    resource,
+                    on_event,
+                    partial(relisted, resource),
+                    namespace=namespace,
+                    label_selector=selector,
+                )
+            )
+    return made
 
 
 @kopf.on.login()
@@ -370,27 +394,27 @@ async def startup(settings: kopf.OperatorSettings, memo: Any, **_: Any) -> None:
     runtime.queue.bind(asyncio.get_running_loop())
     runtime.events.start()
     for resource, selector in WATCHED:
-        if selector and resource not in CHILD_KINDS:
+        if selector:
             server_side = _selector(selector)
             assert server_side is not None
             settings.watching.label_selectors[resource.group or resource.version, resource.plural] = (
                 server_side
             )
-    # Prime the store and the owner index once, so the first reconciles see the whole picture.
+    # Prime the store and the owner index once, so the first reconciles see the whole picture:
+    # kopf's kinds by a listing, the streamed kinds by their streams' first listings.
     for resource, selector in WATCHED:
-        indexed = resource in CHILD_KINDS
         kind = reconcile.kind_key(resource)
-        items = await asyncio.to_thread(
-            runtime.kube.list, resource, None, None if indexed else _selector(selector)
-        )
+        items = await asyncio.to_thread(runtime.kube.list, resource, None, _selector(selector))
         for item in items:
-            if not runtime.serves(item["metadata"].get("namespace")):
-                continue
-            if indexed:
-                runtime.owners.record(kind, item)
-            if not indexed or _managed(item):
+            if runtime.serves(item["metadata"].get("namespace")):
                 runtime.store.upsert(kind, item)
         del items
+    memo.connection = Connection(runtime.kube.api.configuration)
+    memo.streams = streams(runtime, memo.connection)
+    memo.stream_tasks = [asyncio.create_task(stream.run()) for stream in memo.streams]
+    started = time.monotonic()
+    await asyncio.gather(*(stream.synced.wait() for stream in memo.streams))
+    log.info("listed the streamed kinds in %.1f s", time.monotonic() - started)
     for body in runtime.store.all(reconcile.kind_key(resources.TASK_DEFINITION)):
         runtime.queue.add(("TaskDefinition", body["metadata"]["namespace"], body["metadata"]["name"]))
     for body in runtime.store.all(reconcile.kind_key(resources.ECS_CLUSTER)):
@@ -410,7 +434,7 @@ SWEEP_EVERY = 300.0
 
 
 def sweep_store(runtime: Runtime) -> int:
-    """Relist each watched kind and drop what the store still holds of deleted objects (see
+    """Relist each kind kopf watches and drop what the store still holds of deleted objects (see
     `Store.sweep`); the Services that owned them reconcile again."""
     removed = 0
     for resource, selector in WATCHED:
@@ -429,9 +453,10 @@ def sweep_store(runtime: Runtime) -> int:
 
 
 async def _sweeper() -> None:
-    """Objects deleted between the start-up listing and the start of kopf's watches get no DELETED
-    event (a restart mid-rollout leaves ghost pods that block the rollout forever): sweep them out
-    a few seconds after start-up, then now and then."""
+    """Objects of kopf's kinds deleted between the start-up listing and the start of kopf's watches
+    get no DELETED event (a ghost revision or Service would be planned with forever): sweep them
+    out a few seconds after start-up, then now and then. The streamed kinds need no sweep: their
+    watches start where their listings end."""
     delays = [*SWEEP_DELAYS]
     while True:
         await asyncio.sleep(delays.pop(0) if delays else SWEEP_EVERY)
@@ -446,8 +471,10 @@ async def _sweeper() -> None:
 
 @kopf.on.cleanup()
 async def cleanup(memo: Any, **_: Any) -> None:
-    for task in getattr(memo, "workers", []):
+    for task in [*getattr(memo, "workers", []), *getattr(memo, "stream_tasks", [])]:
         task.cancel()
+    if hasattr(memo, "connection"):
+        await memo.connection.close()
     await asyncio.to_thread(rt().events.flush, 5)
     rt().events.stop()
     if hasattr(memo, "executor"):

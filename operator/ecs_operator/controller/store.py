@@ -66,14 +66,21 @@ class Store:
         with self._lock:
             self._unindex(kind, key, self._objects[kind].pop(key, None))
 
-    def sweep(self, kind: str, listed: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]:
-        """Drop the objects a fresh listing proves gone: absent from it and not newer than its newest
-        item (an object created after the listing is newer than all of it). Such ghosts come from
-        deletions between the start-up listing and the start of the watches, which send no DELETED."""
+    def sweep(
+        self, kind: str, listed: Iterable[Mapping[str, Any]], as_of: str | None = None
+    ) -> list[dict[str, Any]]:
+        """Drop the objects a fresh listing proves gone: absent from it and not newer than the
+        listing (`as_of`, its resourceVersion; else its newest item: an object created after the
+        listing is newer than all of it). Such ghosts come from deletions while no watch was
+        running (between the start-up listing and kopf's watches; a stream's watch that fell
+        behind), which send no DELETED."""
         listed = list(listed)
         present = {_key(body) for body in listed}
         try:
-            newest = max(int(body["metadata"]["resourceVersion"]) for body in listed)
+            if as_of is not None:
+                newest = int(as_of)
+            else:
+                newest = max(int(body["metadata"]["resourceVersion"]) for body in listed)
         except (KeyError, TypeError, ValueError):  # empty listing or opaque versions: prove nothing
             return []
         removed = []
@@ -140,6 +147,13 @@ class OwnerIndex:
             else:
                 refs = body.get("metadata", {}).get("ownerReferences") or []
                 self._owners[kind][key] = frozenset(r.get("uid") or "" for r in refs)
+
+    def retain(self, kind: str, listed: Iterable[Mapping[str, Any]]) -> None:
+        """Forget the names a fresh listing of the kind no longer holds."""
+        present = {_key(body) for body in listed}
+        with self._lock:
+            for key in [key for key in self._owners[kind] if key not in present]:
+                del self._owners[kind][key]
 
     def owners(self, kind: str, namespace: str, name: str) -> frozenset[str] | None:
         """The owner uids of the object, or None when no object of that name has been seen."""
