@@ -166,7 +166,7 @@ class CollectionStream:
                         }
                     }
                 )
-                self._on_event("ADDED", item)
+                self._handle("ADDED", item)
             del page["items"]
             token = (page.get("metadata") or {}).get("continue") or ""
             if not token:
@@ -209,5 +209,13 @@ class CollectionStream:
             return
         obj.setdefault("apiVersion", self.resource.api_version)
         obj.setdefault("kind", self.resource.kind)
-        self._on_event(str(kind), obj)
+        self._handle(str(kind), obj)
         self.version = version or self.version
+
+    def _handle(self, kind: str, obj: dict[str, Any]) -> None:
+        # A failing handler must not stall the whole collection: re-watching from this version
+        # would hand it the same event again, forever. The object's next event repairs the store.
+        try:
+            self._on_event(kind, obj)
+        except Exception:
+            log.exception("%s: handling %s of %s failed", self, kind, (obj.get("metadata") or {}).get("name"))

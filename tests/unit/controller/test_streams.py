@@ -70,3 +70,17 @@ def test_a_watch_error_for_a_version_the_server_no_longer_has_means_list_again()
         stream._deliver({"type": "ERROR", "object": {"kind": "Status", "code": 410, "reason": "Expired"}})
     with pytest.raises(RuntimeError, match="forbidden"):
         stream._deliver({"type": "ERROR", "object": {"code": 403, "message": "forbidden"}})
+
+
+def test_a_handler_that_fails_on_one_event_does_not_stop_the_next():
+    delivered = []
+
+    def handler(kind, body):
+        if body["metadata"]["name"] == "bad":
+            raise KeyError("spec")
+        delivered.append(body["metadata"]["name"])
+
+    stream = CollectionStream(None, resources.POD, handler, lambda *_: None)
+    for name, version in (("bad", "1"), ("good", "2")):
+        stream._deliver({"type": "ADDED", "object": {"metadata": {"name": name, "resourceVersion": version}}})
+    assert delivered == ["good"] and stream.version == "2"
