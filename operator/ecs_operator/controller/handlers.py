@@ -26,7 +26,7 @@ import kopf
 from ecs_operator.api import labels
 from ecs_operator.api.names import k8s_name
 from ecs_operator.controller import metrics, reconcile, resources
-from ecs_operator.controller.kube import NamespaceTerminating
+from ecs_operator.controller.kube import NamespaceTerminating, authorization
 from ecs_operator.controller.resources import Resource
 from ecs_operator.controller.runtime import Runtime
 from ecs_operator.controller.streams import CollectionStream, Connection
@@ -357,9 +357,7 @@ def streams(runtime: Runtime, connection: Connection) -> list[CollectionStream]:
 def login(**_: Any) -> kopf.ConnectionInfo:
     """kopf watches with the same credentials as our client (kubeconfig, token or in-cluster)."""
     config = rt().kube.api.configuration
-    keys: dict[str, str] = config.api_key or {}
-    token = keys.get("authorization") or keys.get("BearerToken")
-    scheme, _sep, bare = (token or "").rpartition(" ")
+    scheme, _sep, bare = (authorization(config) or "").rpartition(" ")
     return kopf.ConnectionInfo(
         server=config.host,
         ca_path=config.ssl_ca_cert,

@@ -51,6 +51,13 @@ def load_api_client(kubeconfig: str | None = None) -> kubernetes.client.ApiClien
     return kubernetes.client.ApiClient(configuration)
 
 
+def authorization(configuration: kubernetes.client.Configuration) -> str | None:
+    """The Authorization header our client sends ("Bearer <token>"), or None (client certificates).
+    Read on every use: in a pod the token file is rotated, and the client's refresh hook re-reads it."""
+    bearer: Any = configuration.auth_settings().get("BearerToken") or {}
+    return bearer.get("value") or None
+
+
 class Kube:
     def __init__(self, api_client: kubernetes.client.ApiClient, field_manager: str = FIELD_MANAGER):
         self.api = api_client

@@ -21,6 +21,7 @@ from typing import Any
 import aiohttp
 import kubernetes
 
+from ecs_operator.controller.kube import authorization
 from ecs_operator.controller.resources import Resource
 
 log = logging.getLogger(__name__)
@@ -62,10 +63,7 @@ class Connection:
         return str(self._configuration.host).rstrip("/")
 
     def headers(self) -> dict[str, str]:
-        # Asked for on every request: in a pod the token file is rotated, and the client's
-        # refresh hook re-reads it.
-        bearer: Any = self._configuration.auth_settings().get("BearerToken") or {}
-        token = bearer.get("value")
+        token = authorization(self._configuration)
         return {"Accept": "application/json", **({"Authorization": token} if token else {})}
 
     def session(self) -> aiohttp.ClientSession:
