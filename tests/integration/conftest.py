@@ -22,6 +22,7 @@ from kubernetes.client.exceptions import ApiException
 from ecs_operator.localcluster import controlplane
 from ecs_operator.localcluster.controlplane import ClusterInfo
 from ecs_operator.localcluster.waiting import wait_for
+from ecs_operator.localrun import OperatorProcess
 
 HERE = Path(__file__).parent
 
@@ -51,6 +52,22 @@ def api_client(kubeconfig: Path) -> Iterator[client.ApiClient]:
     api = config.new_client_from_config(config_file=str(kubeconfig))
     yield api
     api.close()
+
+
+@pytest.fixture(scope="session")
+def shared_operator(kubeconfig: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[OperatorProcess]:
+    """One `ecs-operator run` for the tests that reconcile through it (tests/integration/operator
+    starts it through its `operator` fixture)."""
+    process = OperatorProcess(kubeconfig, tmp_path_factory.mktemp("operator") / "operator.log")
+    yield process
+    process.stop()
+
+
+@pytest.fixture
+def no_shared_operator(shared_operator: OperatorProcess) -> None:
+    """For a test that starts an operator of its own (the demo): the shared one watches every
+    namespace and would reconcile the test's objects too."""
+    shared_operator.stop()
 
 
 @pytest.fixture

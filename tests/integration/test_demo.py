@@ -7,7 +7,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[2]
 
 
-def test_demo_applies_the_examples_and_shows_where_every_task_landed(control_plane):
+def test_demo_applies_the_examples_and_shows_where_every_task_landed(control_plane, no_shared_operator):
     namespace = "demo-test"
     try:
         result = subprocess.run(

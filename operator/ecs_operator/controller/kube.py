@@ -188,12 +188,17 @@ class Kube:
     def patch_metadata(
         self, resource: Resource, namespace: str | None, name: str, metadata: Mapping[str, Any]
     ) -> dict[str, Any] | None:
-        return self._call(
-            "PATCH",
-            resource.path(namespace, name),
-            {"metadata": dict(metadata)},
-            content_type="application/merge-patch+json",
-        )
+        try:
+            return self._call(
+                "PATCH",
+                resource.path(namespace, name),
+                {"metadata": dict(metadata)},
+                content_type="application/merge-patch+json",
+            )
+        except ApiException as exc:
+            if exc.status != 404:  # deleted meanwhile (its namespace going, say): nothing to keep
+                raise
+            return None
 
     def patch_status(
         self, resource: Resource, namespace: str | None, name: str, status: Mapping[str, Any]

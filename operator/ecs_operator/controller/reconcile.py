@@ -101,15 +101,31 @@ def apply_child(rt: Runtime, desired: Mapping[str, Any], live: Mapping[str, Any]
             return True
     else:
         log.info("%s %s drifted at %s", desired["kind"], meta["name"], differing_paths(desired, live)[:5])
-    claim = ownership.claim_patch(live, rt.kube.field_manager)
-    if claim is not None:
-        rt.kube.json_patch(resource, meta["namespace"], meta["name"], claim)
-        metrics.API_WRITES.labels(kind_key(resource)).inc()
+    _claim(rt, resource, live)
     result = rt.kube.apply(desired)
     metrics.API_WRITES.labels(kind_key(resource)).inc()
     if result:
         rt.store.upsert(kind_key(resource), result)
     return True
+
+
+def _claim(rt: Runtime, resource: Resource, live: Mapping[str, Any]) -> None:
+    """Our fields under an Apply entry before the first apply (ownership.py). The store's list of
+    entries can lag the server's by an event (a status write, a claim just made): if the patch's
+    tests fail, the claim is made again once from a fresh read."""
+    meta = live["metadata"]
+    claim = ownership.claim_patch(live, rt.kube.field_manager)
+    if claim is None:
+        return
+    try:
+        rt.kube.json_patch(resource, meta["namespace"], meta["name"], claim)
+    except Conflict:
+        fresh = rt.kube.get(resource, meta["namespace"], meta["name"])
+        claim = ownership.claim_patch(fresh, rt.kube.field_manager) if fresh else None
+        if claim is None:
+            return
+        rt.kube.json_patch(resource, meta["namespace"], meta["name"], claim)
+    metrics.API_WRITES.labels(kind_key(resource)).inc()
 
 
 def _owned_by(body: Mapping[str, Any], uid: str) -> bool:
@@ -138,8 +154,21 @@ def reconcile_task_definition(rt: Runtime, namespace: str, name: str) -> float |
     _, stamp = now_stamp()
     plan = taskdefinition.plan_task_definition(body, existing, in_use=in_use, now=stamp)
     if plan.create_revision is not None:
-        created = rt.kube.create(plan.create_revision)
-        metrics.API_WRITES.labels(kind_key(resources.CONTROLLER_REVISION)).inc()
+        try:
+            created = rt.kube.create(plan.create_revision)
+        except AlreadyExists:
+            # This very revision, made a moment ago and not in the store yet: take it from the
+            # server. Anything else under its number waits for the store (the next number).
+            wanted = plan.create_revision
+            created = rt.kube.get(resources.CONTROLLER_REVISION, namespace, wanted["metadata"]["name"])
+            if not (
+                created
+                and _owned_by(created, body["metadata"]["uid"])
+                and created.get("data") == wanted.get("data")
+            ):
+                raise
+        else:
+            metrics.API_WRITES.labels(kind_key(resources.CONTROLLER_REVISION)).inc()
         if created:
             rt.store.upsert(
                 kind_key(resources.CONTROLLER_REVISION),

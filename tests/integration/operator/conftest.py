@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import subprocess
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -48,15 +48,15 @@ def kubectl(kubeconfig: Path) -> Callable[..., str]:
     return run
 
 
-@pytest.fixture(scope="session")
-def operator(
-    kubeconfig: Path, kube: Kube, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[OperatorProcess]:
-    install_crds(kube)
-    apply_manifests(kube, read_manifests([EXAMPLES / "00-capacity-providers.yaml"]), "default")
-    process = OperatorProcess(kubeconfig, tmp_path_factory.mktemp("operator") / "operator.log").start()
-    yield process
-    process.stop()
+@pytest.fixture
+def operator(shared_operator: OperatorProcess, kube: Kube) -> OperatorProcess:
+    """The session's operator, started if it is not running (first use, or a test that wanted the
+    cluster to itself stopped it)."""
+    if shared_operator.process is None:
+        install_crds(kube)
+        apply_manifests(kube, read_manifests([EXAMPLES / "00-capacity-providers.yaml"]), "default")
+        shared_operator.start()
+    return shared_operator
 
 
 def wait_until(
