@@ -7,13 +7,13 @@ with the store); this module only knows *how*.
 
 from __future__ import annotations
 
-import json
 import logging
 from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
 import kubernetes
+import orjson
 from kubernetes.client.exceptions import ApiException
 
 from ecs_operator.api.labels import FIELD_MANAGER
@@ -91,7 +91,7 @@ class Kube:
             if response.status == 403 and b"NamespaceTerminating" in (response.data or b""):
                 raise NamespaceTerminating(path)
             raise ApiException(http_resp=response)
-        return json.loads(response.data) if response.data else None
+        return orjson.loads(response.data) if response.data else None
 
     def get(self, resource: Resource, namespace: str | None, name: str) -> dict[str, Any] | None:
         try:

@@ -12,7 +12,6 @@ Because the watch starts where the listing ended, nothing deleted in between is 
 from __future__ import annotations
 
 import asyncio
-import json
 import logging
 import ssl
 from collections.abc import Callable, Iterator
@@ -20,6 +19,7 @@ from typing import Any
 
 import aiohttp
 import kubernetes
+import orjson
 
 from ecs_operator.controller.kube import authorization
 from ecs_operator.controller.resources import Resource
@@ -150,7 +150,7 @@ class CollectionStream:
                     listed, token = [], ""
                     continue
                 response.raise_for_status()
-                page = json.loads(await response.read())
+                page = orjson.loads(await response.read())
             for item in page.get("items") or []:  # list items come without apiVersion/kind
                 item.setdefault("apiVersion", self.resource.api_version)
                 item.setdefault("kind", self.resource.kind)
@@ -192,7 +192,7 @@ class CollectionStream:
             parts: list[bytes] = []
             async for chunk in response.content.iter_any():
                 for line in json_lines(parts, chunk):
-                    self._deliver(json.loads(line))
+                    self._deliver(orjson.loads(line))
 
     def _deliver(self, event: dict[str, Any]) -> None:
         kind = event.get("type")
