@@ -117,7 +117,7 @@ def main(argv: list[str] | None = None) -> int:
     scenarios.log(f"sizes {args.size_list}, reps {args.reps}, cluster {args.cluster!r}, load {load_start}")
     info = controlplane.up(args.cluster, nodes_per_pool=NODES_PER_POOL, node_shape=SHAPE, timeout=300)
     try:
-        c = scenarios.Cluster.prepare(info.kubeconfig, scenarios.workdir())
+        c = scenarios.Cluster.prepare(info.kubeconfig, scenarios.workdir(), name=args.cluster)
         if args.quick:
             c.wait_deleted, c.quiet_seconds = False, 1.5
         scenarios.log(f"logs and manifests in {c.workdir}")

@@ -52,6 +52,50 @@ def _writes_total(writes: dict[str, float]) -> float:
     return sum(writes.values())
 
 
+KIND_NAMES = {
+    "python": "Python client",
+    "kubectl": "kubectl SSA",
+    "operator": "operator",
+    "variant": "variant",
+}
+CPU_COLUMNS = (
+    ("machine", "machine"),
+    ("kube-apiserver", "kube-apiserver"),
+    ("etcd", "etcd"),
+    ("kube-controller-manager", "controller manager"),
+    ("kube-scheduler", "scheduler"),
+    ("kwok", "kwok"),
+    ("operator", "operator"),
+    ("bench", "benchmark process"),
+)
+
+
+def _cpu_lines(results: dict[str, Any], size: int, cores: int) -> list[str]:
+    """Where the CPU of the convergence window went, per run kind at the largest N."""
+    rows = []
+    for kind in ("python", "kubectl", "operator", "variant"):
+        runs = [r for r in _runs(results, kind, size) if r.get("cpu_converge")]
+        if not runs:
+            continue
+        cells = [mmm((r["cpu_converge"].get(key) for r in runs), "{:.1f}") for key, _ in CPU_COLUMNS]
+        busy = mmm((r["cpu_converge"]["machine"] / (cores * r["converge_s"]) for r in runs), "{:.0%}")
+        window = mmm(r["converge_s"] for r in runs)
+        rows.append(f"| {KIND_NAMES[kind]} | {window} | {busy} | {' | '.join(cells)} |")
+    if not rows:
+        return []
+    return [
+        "",
+        f"**Where the CPU went during convergence at N = {size}** (CPU seconds in the window, from",
+        "`/proc/<pid>/stat` of each control-plane process, the operator and the benchmark process, which",
+        "holds the bare client's threads and every run's watches; machine = all cores busy, `/proc/stat`;",
+        f"busy = machine / ({cores} cores x window)):",
+        "",
+        "| run | window s | busy | " + " | ".join(title for _, title in CPU_COLUMNS) + " |",
+        "|---|---|---|" + "---|" * len(CPU_COLUMNS),
+        *rows,
+    ]
+
+
 def render_markdown(results: dict[str, Any]) -> str:
     meta, cfg = results["meta"], results["config"]
     sizes: list[int] = sorted(cfg["sizes"])
@@ -127,6 +171,7 @@ def render_markdown(results: dict[str, Any]) -> str:
             "|---|---|---|---|---|---|",
             *vrows,
         ]
+    lines += _cpu_lines(results, cfg["large_size"], int(meta["nproc"]))
     lines += [
         "",
         "## 2. API writes (API server's `apiserver_request_total`, by verb)",

@@ -23,6 +23,8 @@ from bench import kubeapi, workload
 from bench.kubeapi import Endpoint, Watch
 from ecs_operator.api import labels
 from ecs_operator.controller.kube import Kube
+from ecs_operator.localcluster import processes
+from ecs_operator.localcluster.layout import Layout
 from ecs_operator.localrun import OperatorProcess, install_crds
 
 REPO = Path(__file__).resolve().parents[1]
@@ -67,6 +69,47 @@ def proc_figures(pid: int) -> dict[str, float]:
         "rss_mb": int(fields["VmRSS"].split()[0]) / 1024,
         "cpu_seconds": round(cpu, 2),
     }
+
+
+def _cpu_seconds(pid: int) -> float:
+    stat = Path(f"/proc/{pid}/stat").read_text()
+    parts = stat[stat.rindex(")") + 2 :].split()
+    return (int(parts[11]) + int(parts[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def _machine_busy_seconds() -> float:
+    """CPU time all cores spent busy since boot (/proc/stat: user, nice, system, irq, softirq, steal)."""
+    fields = [int(v) for v in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    user, nice, system, _idle, _iowait, irq, softirq, steal = (fields + [0] * 8)[:8]
+    return (user + nice + system + irq + softirq + steal) / os.sysconf("SC_CLK_TCK")
+
+
+class CpuMeter:
+    """CPU seconds each process spends in a window: the control plane's (its pid records), the
+    operator and this benchmark process (the bare client's threads and the watches), and the whole
+    machine. It tells what the extra seconds of a run were spent on when the cores are full."""
+
+    def __init__(self, pids: dict[str, int]) -> None:
+        self._pids = dict(pids)
+        self._start = self._read()
+
+    def _read(self) -> dict[str, float]:
+        seconds = {"machine": _machine_busy_seconds()}
+        for name, pid in self._pids.items():
+            try:
+                seconds[name] = _cpu_seconds(pid)
+            except OSError:  # gone (a restarted operator): that process is left out
+                continue
+        return seconds
+
+    def stop(self) -> dict[str, float]:
+        end = self._read()
+        return {name: round(end[name] - self._start[name], 2) for name in end if name in self._start}
+
+
+def control_plane_pids(cluster: str) -> dict[str, int]:
+    records = processes.read_records(Layout.for_cluster(cluster).pids_dir)
+    return {record.name: record.pid for record in records if processes.is_ours(record)}
 
 
 def operator_pid(op: OperatorProcess) -> int:
@@ -232,6 +275,7 @@ class Run:
     all_writes_converge: float = 0.0
     process: dict[str, float] = field(default_factory=dict)
     process_start: dict[str, float] = field(default_factory=dict)
+    cpu_converge: dict[str, float] = field(default_factory=dict)  # CpuMeter over the convergence window
     load_before: float = 0.0
     load_after: float = 0.0
     objects: int = 0
@@ -248,15 +292,20 @@ class Cluster:
     pods_timeout: float = 600.0
     wait_deleted: bool = True  # False: a throwaway cluster (--quick), do not wait for namespaces to go
     quiet_seconds: float = 5.0
+    name: str = ""  # the control plane's name, for its processes' CPU
 
     @classmethod
-    def prepare(cls, kubeconfig: Path, workdir: Path) -> Cluster:
+    def prepare(cls, kubeconfig: Path, workdir: Path, name: str = "") -> Cluster:
         ep = Endpoint.from_kubeconfig(kubeconfig)
         kube = new_kube(kubeconfig)
         install_crds(kube)
         for provider in workload.capacity_providers():
             kube.apply(provider)
-        return cls(kubeconfig, ep, kube, kubectl_path(), workdir)
+        return cls(kubeconfig, ep, kube, kubectl_path(), workdir, name=name)
+
+    def cpu_meter(self, **more: int) -> CpuMeter:
+        pids = control_plane_pids(self.name) if self.name else {}
+        return CpuMeter({**pids, "bench": os.getpid(), **more})
 
 
 def _create_all(kube: Kube, objects: list[dict[str, Any]], apply: bool = False) -> None:
@@ -294,6 +343,7 @@ def run_baseline(c: Cluster, method: str, size: int, rep: int, with_pods: bool) 
     pods = Watch(c.endpoint, f"/api/v1/namespaces/{ns}/pods", pod_projection).start() if with_pods else None
     pools = node_pools(c.endpoint)
     before = kubeapi.request_counts(c.endpoint)
+    meter = c.cpu_meter()
     if method == "kubectl":
         path = c.workdir / f"{ns}.yaml"
         path.write_text(yaml.safe_dump_all(children, sort_keys=False))
@@ -309,6 +359,7 @@ def run_baseline(c: Cluster, method: str, size: int, rep: int, with_pods: bool) 
         _create_all(c.kube, children)
     run.apply_s = time.monotonic() - t0
     run.converge_s = awaited.wait(900) - t0
+    run.cpu_converge = meter.stop()
     run.all_writes_converge = kubeapi.all_writes(kubeapi.diff(kubeapi.request_counts(c.endpoint), before))
     if pods is not None:
         run.pods_running_s = pods.wait(pods_running(size * workload.DESIRED, pools), c.pods_timeout) - t0
@@ -401,11 +452,13 @@ def run_operator(
             profiler = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
             log(f"profiling the operator into {out}")
         before = kubeapi.request_counts(c.endpoint)
+        meter = c.cpu_meter(operator=operator_pid(op))
         t0 = time.monotonic()
         _create_all(c.kube, ecs[: workload.TASK_DEFINITIONS])
         _create_all(c.kube, ecs[workload.TASK_DEFINITIONS :])
         run.apply_s = time.monotonic() - t0
         run.converge_s = awaited.wait(1800) - t0
+        run.cpu_converge = meter.stop()
         delta = kubeapi.diff(kubeapi.request_counts(c.endpoint), before)
         run.writes = kubeapi.operator_writes(delta)
         run.all_writes_converge = kubeapi.all_writes(delta)

@@ -27,6 +27,10 @@ def test_bench_quick_writes_every_figure(tmp_path: Path) -> None:
     assert kinds == {("python", 5), ("kubectl", 5), ("operator", 5)}
     for run in data["runs"]:
         assert run["converge_s"] > 0 and run["pods_running_s"] > 0, run
+        # CPU by process over the window: the control plane's processes were found by their records.
+        cpu = run["cpu_converge"]
+        assert cpu["machine"] > 0 and cpu["kube-apiserver"] > 0 and "etcd" in cpu, cpu
+        assert ("operator" in cpu) == (run["kind"] == "operator"), cpu
     operator = next(run for run in data["runs"] if run["kind"] == "operator")
     # Every child was created (2 Deployments + 1 PDB per Service, a core Service for 3 of 5), once,
     # and the operator used no more writes than it should at steady state: none while idle or after
@@ -49,5 +53,5 @@ def test_bench_quick_writes_every_figure(tmp_path: Path) -> None:
         "## 6. The pure core",
     ):
         assert heading in text
-    for field in ("nproc", "Kubernetes v1.36.3", "kopf", "ratio", "p99", "peak RSS"):
+    for field in ("nproc", "Kubernetes v1.36.3", "kopf", "ratio", "p99", "peak RSS", "Where the CPU went"):
         assert field in text
