@@ -60,18 +60,15 @@ def kubectl_path() -> Path:
 def proc_figures(pid: int) -> dict[str, float]:
     status = Path(f"/proc/{pid}/status").read_text()
     fields = {line.split(":")[0]: line.split(":")[1].strip() for line in status.splitlines() if ":" in line}
-    stat = Path(f"/proc/{pid}/stat").read_text()
-    parts = stat[stat.rindex(")") + 2 :].split()
-    ticks = os.sysconf("SC_CLK_TCK")
-    cpu = (int(parts[11]) + int(parts[12])) / ticks  # utime + stime
     return {
         "peak_rss_mb": int(fields["VmHWM"].split()[0]) / 1024,
         "rss_mb": int(fields["VmRSS"].split()[0]) / 1024,
-        "cpu_seconds": round(cpu, 2),
+        "cpu_seconds": round(_cpu_seconds(pid), 2),
     }
 
 
 def _cpu_seconds(pid: int) -> float:
+    """utime + stime of the process, from /proc/<pid>/stat."""
     stat = Path(f"/proc/{pid}/stat").read_text()
     parts = stat[stat.rindex(")") + 2 :].split()
     return (int(parts[11]) + int(parts[12])) / os.sysconf("SC_CLK_TCK")
