@@ -19,6 +19,7 @@ import pytest
 from kubernetes import client, config
 from kubernetes.client.exceptions import ApiException
 
+from ecs_operator.commands.demo import stop_operator as stop_demo_operator
 from ecs_operator.localcluster import controlplane
 from ecs_operator.localcluster.controlplane import ClusterInfo
 from ecs_operator.localcluster.waiting import wait_for
@@ -37,6 +38,9 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 def control_plane() -> Iterator[ClusterInfo]:
     already_running = controlplane.status() is not None
     info = controlplane.up()
+    # The demo leaves its operator running on this cluster; it watches every namespace and would
+    # reconcile the tests' objects beside the tests' own operator (double writes, double Events).
+    stop_demo_operator(info.name)
     yield info
     if not already_running and os.environ.get("ECS_OPERATOR_KEEP_CLUSTER", "1") == "0":
         controlplane.down(info.name)
