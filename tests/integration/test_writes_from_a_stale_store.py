@@ -1,11 +1,13 @@
 """Writes the operator makes from its store, which can lag the server by an event, against the real
-API server: a stale read costs a fresh GET, not a failed reconcile."""
+API server: a stale read costs a fresh GET, not a failed reconcile. The reconciles run in this
+process, so the session's operator is stopped: it would reconcile these objects too."""
 
 from __future__ import annotations
 
 from pathlib import Path
 from typing import Any
 
+import pytest
 from kubernetes import client
 
 from ecs_operator.controller import resources
@@ -14,7 +16,9 @@ from ecs_operator.controller.reconcile import apply_child, kind_key, reconcile_t
 from ecs_operator.controller.runtime import Runtime
 from ecs_operator.localrun import apply_manifests, install_crds, read_manifests
 
-MANAGER = "ecs-operator"
+pytestmark = pytest.mark.usefixtures("no_shared_operator")
+
+MANAGER = "ecs-operator-stale-store-test"
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 
 
