@@ -91,8 +91,10 @@ def apply_child(rt: Runtime, desired: Mapping[str, Any], live: Mapping[str, Any]
         except AlreadyExists:
             # Not in the store yet: ours (the watch lags, or our label was taken off) is applied
             # over; anyone else's is left alone, and the retry reports it from the owner index.
-            live = rt.kube.get(resource, meta["namespace"], meta["name"])
-            if live is None or not _owned_by(live, meta["ownerReferences"][0]["uid"]):
+            live = _existing_if_ours(
+                rt, resource, meta["namespace"], meta["name"], meta["ownerReferences"][0]["uid"]
+            )
+            if live is None:
                 raise
         else:
             metrics.API_WRITES.labels(kind_key(resource)).inc()
@@ -128,6 +130,15 @@ def _claim(rt: Runtime, resource: Resource, live: Mapping[str, Any]) -> None:
     metrics.API_WRITES.labels(kind_key(resource)).inc()
 
 
+def _existing_if_ours(
+    rt: Runtime, resource: Resource, namespace: str, name: str, owner_uid: str
+) -> dict[str, Any] | None:
+    """After a create met AlreadyExists: the object from the server if `owner_uid` owns it (made by
+    us a moment ago, not in the store yet), else None (someone else's, or gone again)."""
+    live = rt.kube.get(resource, namespace, name)
+    return live if live is not None and _owned_by(live, owner_uid) else None
+
+
 def _owned_by(body: Mapping[str, Any], uid: str) -> bool:
     return any(o.get("uid") == uid for o in body["metadata"].get("ownerReferences") or [])
 
@@ -160,12 +171,14 @@ def reconcile_task_definition(rt: Runtime, namespace: str, name: str) -> float |
             # This very revision, made a moment ago and not in the store yet: take it from the
             # server. Anything else under its number waits for the store (the next number).
             wanted = plan.create_revision
-            created = rt.kube.get(resources.CONTROLLER_REVISION, namespace, wanted["metadata"]["name"])
-            if not (
-                created
-                and _owned_by(created, body["metadata"]["uid"])
-                and created.get("data") == wanted.get("data")
-            ):
+            created = _existing_if_ours(
+                rt,
+                resources.CONTROLLER_REVISION,
+                namespace,
+                wanted["metadata"]["name"],
+                body["metadata"]["uid"],
+            )
+            if created is None or created.get("data") != wanted.get("data"):
                 raise
         else:
             metrics.API_WRITES.labels(kind_key(resources.CONTROLLER_REVISION)).inc()
