@@ -157,25 +157,15 @@ def _owner_service(body: Any) -> str | None:
 
 
 def _queue_key_for_service_label(namespace: str, label: str, delay: float = 0.0) -> None:
-    """The Service a child or pod belongs to. Its label is label_value(metadata.name), which is the
-    name itself up to 63 characters: a direct lookup, with a scan only for longer names (an O(N)
-    scan per event made convergence O(N^2))."""
+    """The Service a child or pod belongs to, by its label (label_value of the Service's name), from
+    the store's index: a scan per event was O(N) each, for every pod of a deleted Service too."""
     runtime = rt()
-    kind = reconcile.kind_key(resources.ECS_SERVICE)
-
-    def queue(name: str) -> None:
+    for body in runtime.store.of_service(reconcile.kind_key(resources.ECS_SERVICE), namespace, label):
+        key = ("Service", namespace, body["metadata"]["name"])
         if delay:
-            runtime.queue.add_after(("Service", namespace, name), delay)
+            runtime.queue.add_after(key, delay)
         else:
-            runtime.queue.add(("Service", namespace, name))
-
-    body = runtime.store.get(kind, namespace, label)
-    if body is not None and reconcile.service_label(body) == label:
-        queue(label)
-        return
-    for body in runtime.store.all(kind, namespace):
-        if reconcile.service_label(body) == label:
-            queue(body["metadata"]["name"])
+            runtime.queue.add(key)
 
 
 @kopf.on.event(resources.ECS_SERVICE.group, resources.ECS_SERVICE.version, resources.ECS_SERVICE.plural)

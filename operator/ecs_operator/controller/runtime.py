@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from ecs_operator.api.names import label_value
 from ecs_operator.controller import resources
 from ecs_operator.controller.kube import Kube
 from ecs_operator.controller.recorder import EventRecorder
@@ -13,11 +14,20 @@ from ecs_operator.controller.workqueue import WorkQueue
 from ecs_operator.core.observed import pod_projection
 
 
+def new_store() -> Store:
+    """Pods are kept as the projection their state is read from (most of a pod is spec); ECS
+    Services are indexed by the label their name gives, which their children and pods carry."""
+    ecs_service = f"{resources.ECS_SERVICE.plural}.{resources.ECS_SERVICE.group}"
+    return Store(
+        projections={resources.POD.plural: pod_projection},
+        service_keys={ecs_service: lambda body: label_value(body["metadata"]["name"])},
+    )
+
+
 @dataclass
 class Runtime:
     kube: Kube
-    # Pods are kept as the projection their state is read from: most of a pod is spec.
-    store: Store = field(default_factory=lambda: Store(projections={resources.POD.plural: pod_projection}))
+    store: Store = field(default_factory=new_store)
     owners: OwnerIndex = field(default_factory=OwnerIndex)
     queue: WorkQueue = field(default_factory=WorkQueue)
     namespaces: tuple[str, ...] = ()  # empty: all namespaces

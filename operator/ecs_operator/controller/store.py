@@ -24,6 +24,10 @@ def _key(body: Mapping[str, Any]) -> Key:
     return meta.get("namespace") or "", meta["name"]
 
 
+def _service_label(body: Mapping[str, Any]) -> str | None:
+    return (body.get("metadata", {}).get("labels") or {}).get(labels.SERVICE)
+
+
 def _newer_or_equal(new: Mapping[str, Any], old: Mapping[str, Any]) -> bool:
     """resourceVersions are opaque, but etcd's are integers; never let a stale list overwrite."""
     try:
@@ -34,13 +38,18 @@ def _newer_or_equal(new: Mapping[str, Any], old: Mapping[str, Any]) -> bool:
 
 class Store:
     def __init__(
-        self, projections: Mapping[str, Callable[[Mapping[str, Any]], dict[str, Any]]] | None = None
+        self,
+        projections: Mapping[str, Callable[[Mapping[str, Any]], dict[str, Any]]] | None = None,
+        service_keys: Mapping[str, Callable[[Mapping[str, Any]], str | None]] | None = None,
     ) -> None:
         # kind -> what to keep of a body of that kind (pods: the fields their state is read from).
         self._projections = dict(projections or {})
+        # kind -> the Service label a body is indexed under: its `service` label (children, pods)
+        # unless given here (the ECS Services themselves: the label their name gives).
+        self._service_keys = dict(service_keys or {})
         self._lock = threading.RLock()
         self._objects: dict[str, dict[Key, dict[str, Any]]] = defaultdict(dict)
-        # kind -> (namespace, service name) -> set of keys, for children and pods.
+        # kind -> (namespace, service label) -> set of keys.
         self._by_service: dict[str, dict[Key, set[Key]]] = defaultdict(lambda: defaultdict(set))
 
     def upsert(self, kind: str, body: Mapping[str, Any]) -> None:
@@ -57,7 +66,7 @@ class Store:
             if managed is not None:
                 stored["metadata"] = {**stored["metadata"], "managedFields": ownership.summary(managed)}
             self._objects[kind][key] = stored
-            service = (stored.get("metadata", {}).get("labels") or {}).get(labels.SERVICE)
+            service = self._service_keys.get(kind, _service_label)(stored)
             if service:
                 self._by_service[kind][(key[0], service)].add(key)
 
@@ -98,7 +107,7 @@ class Store:
     def _unindex(self, kind: str, key: Key, old: Mapping[str, Any] | None) -> None:
         if old is None:
             return
-        service = (old.get("metadata", {}).get("labels") or {}).get(labels.SERVICE)
+        service = self._service_keys.get(kind, _service_label)(old)
         if service:
             bucket = self._by_service[kind].get((key[0], service))
             if bucket is not None:
@@ -117,7 +126,8 @@ class Store:
             ]
 
     def of_service(self, kind: str, namespace: str, service: str) -> list[dict[str, Any]]:
-        """Objects of `kind` labelled as belonging to one ECS Service (children, pods)."""
+        """Objects of `kind` indexed under one ECS Service's label: its children and pods, or
+        (for the ECS Service kind) the Service itself."""
         with self._lock:
             keys = list(self._by_service[kind].get((namespace, service), ()))
             return [self._objects[kind][k] for k in keys if k in self._objects[kind]]

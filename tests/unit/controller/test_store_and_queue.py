@@ -152,3 +152,21 @@ def test_delayed_adds_within_the_delay_make_one_reconcile():
         assert len(queue) == 0
 
     asyncio.run(scenario())
+
+
+def test_ecs_services_are_found_by_the_label_their_children_carry_even_for_long_names():
+    from ecs_operator.api.names import label_value
+    from ecs_operator.controller.runtime import new_store
+
+    kind = "ecsservices.ecs-operator.dev"
+    long_name = "checkout-" + "x" * 70  # past 63 characters: the label is cut and hashed
+    store = new_store()
+    for name, rv in (("web", 1), (long_name, 2)):
+        store.upsert(kind, {"metadata": {"name": name, "namespace": "ns", "resourceVersion": str(rv)}})
+    label = label_value(long_name)
+    assert label != long_name
+    assert [s["metadata"]["name"] for s in store.of_service(kind, "ns", label)] == [long_name]
+    assert [s["metadata"]["name"] for s in store.of_service(kind, "ns", "web")] == ["web"]
+    assert store.of_service(kind, "other", "web") == []
+    store.delete(kind, {"metadata": {"name": long_name, "namespace": "ns"}})
+    assert store.of_service(kind, "ns", label) == []
