@@ -205,7 +205,7 @@ def _wait_process(layout: Layout, name: str, ready: Callable[[], bool], timeout:
     record = next(r for r in processes.read_records(layout.pids_dir) if r.name == name)
 
     def probe() -> bool:
-        if not processes.is_ours(record):
+        if processes.has_exited(record):
             raise _died_during_start(layout, name)
         return ready()
 

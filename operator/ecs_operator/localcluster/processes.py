@@ -59,6 +59,13 @@ def is_ours(record: ProcessRecord) -> bool:
     )
 
 
+def has_exited(record: ProcessRecord) -> bool:
+    """For a process started by this one and not reaped yet (its pid cannot be reused): it is gone
+    or a zombie. Not `not is_ours`: while exec is under way, for a moment after Popen returns, the
+    executable and command line can read as another program or as nothing."""
+    return _start_ticks(record.pid) != record.start_ticks or _is_zombie(record.pid)
+
+
 def _runs(pid: int, exe: str) -> bool:
     """The process's executable is `exe`, or (a wrapper script) its interpreter was given `exe`."""
     try:
