@@ -79,7 +79,7 @@ def _managed(body: Any) -> bool:
     return all(found.get(k) == v for k, v in MANAGED.items())
 
 
-def _enqueue_services(namespace: str | None, family: str | None = None) -> None:
+def _enqueue_services(namespace: str | None, family: str | None = None, urgent: bool = False) -> None:
     runtime = rt()
     for body in runtime.store.all(reconcile.kind_key(resources.ECS_SERVICE), namespace):
         if family is not None:
@@ -90,7 +90,7 @@ def _enqueue_services(namespace: str | None, family: str | None = None) -> None:
             if k8s_name(ref_family) != k8s_name(family):
                 continue
         meta = body["metadata"]
-        runtime.queue.add(("Service", meta["namespace"], meta["name"]))
+        runtime.queue.add(("Service", meta["namespace"], meta["name"]), urgent=urgent)
 
 
 # Counts over every pod (a Cluster's running tasks, a CapacityProvider's reservation) are
@@ -175,7 +175,8 @@ async def ecsservice_event(
     change = _record(resources.ECS_SERVICE, event, body)
     if change is None or not change.fresh:
         return
-    rt().queue.add(("Service", namespace or "", name))
+    # A new Service, generation or deletion mark goes ahead of status refreshes (workqueue.py).
+    rt().queue.add(("Service", namespace or "", name), urgent=change.spec)
     if change.spec:  # the Cluster's count of services, and an INACTIVE task definition's wait
         _enqueue_clusters(namespace or "")
         family = (body.get("spec") or {}).get("taskDefinition")
@@ -196,9 +197,9 @@ async def taskdefinition_event(
     change = _record(resources.TASK_DEFINITION, event, body)
     if change is None or not change.fresh:
         return
-    rt().queue.add(("TaskDefinition", namespace or "", name))
+    rt().queue.add(("TaskDefinition", namespace or "", name), urgent=change.spec)
     if change.spec:  # Services read revisions and the deletion mark, never the status
-        _enqueue_services(namespace, family=name)
+        _enqueue_services(namespace, family=name, urgent=True)
 
 
 @kopf.on.event(
@@ -212,7 +213,7 @@ async def capacityprovider_event(event: kopf.RawEvent, body: kopf.Body, name: st
     # Services read a provider's spec only: its status (reservation, task counts) changes with
     # every pod, and re-planning every Service on each of those was most of the CPU at N = 1000.
     if change.spec:
-        _enqueue_services(None)
+        _enqueue_services(None, urgent=True)
 
 
 @kopf.on.event(resources.ECS_CLUSTER.group, resources.ECS_CLUSTER.version, resources.ECS_CLUSTER.plural)
@@ -222,9 +223,9 @@ async def ecscluster_event(
     change = _record(resources.ECS_CLUSTER, event, body)
     if change is None or not change.fresh:
         return
-    rt().queue.add(("Cluster", namespace or "", name))
+    rt().queue.add(("Cluster", namespace or "", name), urgent=change.spec)
     if change.spec:  # Services read the Cluster's spec; its status counts running tasks
-        _enqueue_services(namespace)
+        _enqueue_services(namespace, urgent=True)
 
 
 @kopf.on.event("", "v1", "nodes")
@@ -260,7 +261,7 @@ async def controllerrevision_event(
         for owner in body.get("metadata", {}).get("ownerReferences") or []:
             if owner.get("kind") == "TaskDefinition":
                 rt().queue.add(("TaskDefinition", namespace or "", owner["name"]))
-        _enqueue_services(namespace)
+        _enqueue_services(namespace, urgent=True)  # a revision is what a user registered
 
 
 def _child_event(

@@ -17,8 +17,8 @@ def body(kind, name, namespace=None, version="1", generation=1, **extra):
 def queued(runtime):
     keys = set()
     while len(runtime.queue):
-        keys.add(runtime.queue._queue.get_nowait())
-    runtime.queue._queued.clear()
+        keys.add(runtime.queue.get_nowait())
+    runtime.queue._processing.clear()
     return keys
 
 

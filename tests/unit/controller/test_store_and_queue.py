@@ -170,3 +170,41 @@ def test_ecs_services_are_found_by_the_label_their_children_carry_even_for_long_
     assert store.of_service(kind, "other", "web") == []
     store.delete(kind, {"metadata": {"name": long_name, "namespace": "ns"}})
     assert store.of_service(kind, "ns", label) == []
+
+
+def test_urgent_keys_are_taken_before_routine_ones_and_each_key_once():
+    async def scenario():
+        queue = WorkQueue()
+        refresh, new, promoted = ("Service", "ns", "a"), ("Service", "ns", "b"), ("Service", "ns", "c")
+        queue.add(refresh)
+        queue.add(promoted)
+        queue.add(new, urgent=True)
+        queue.add(promoted, urgent=True)  # a spec change for a key already waiting as a refresh
+        queue.add(new)  # a later routine event does not move an urgent key back
+        assert len(queue) == 3
+        taken = [await queue.get() for _ in range(3)]
+        assert taken == [new, promoted, refresh]
+        assert len(queue) == 0
+        for key in taken:
+            queue.done(key)
+        # The stale routine entry of the promoted key is not a second reconcile.
+        queue.add(refresh)
+        assert [await queue.get()] == [refresh]
+        assert len(queue) == 0
+
+    asyncio.run(scenario())
+
+
+def test_a_key_changed_urgently_while_processing_comes_back_urgent():
+    async def scenario():
+        queue = WorkQueue()
+        busy, waiting = ("Service", "ns", "busy"), ("Service", "ns", "waiting")
+        queue.add(busy)
+        got = await queue.get()
+        queue.add(waiting)
+        queue.add(busy)
+        queue.add(busy, urgent=True)  # a new generation arrived during the reconcile
+        queue.done(got)
+        assert [await queue.get(), await queue.get()] == [busy, waiting]
+
+    asyncio.run(scenario())
