@@ -311,19 +311,28 @@ def reconcile_service(rt: Runtime, namespace: str, name: str) -> float | None:
         )
     )
     conflicts = []
+    created = False
     for desired in plan.apply:
         key = (desired["kind"], desired["metadata"]["name"])
         live = children.get(key)
         if live is None and _exists_unowned(rt, desired):
             conflicts.append(f"{desired['kind']} {desired['metadata']['name']}")
             continue
-        apply_child(rt, desired, live)
+        if apply_child(rt, desired, live) and live is None:
+            created = True
     for kind, child_name in plan.delete:
         live = children.get((kind, child_name))
         if live is not None:
             resource = resources.BY_API_VERSION_AND_KIND[(live["apiVersion"], live["kind"])]
             rt.kube.delete(resource, namespace, child_name, uid=live["metadata"]["uid"])
             metrics.API_WRITES.labels(kind_key(resource)).inc()
+    if created and not conflicts:
+        # Children first: a Service that just got new children reports them in a routine pass of
+        # the queue (workqueue.py), behind the new children of other Services waiting in the
+        # urgent lane, and with whatever their first status changes brought by then. Nothing is
+        # posted here either: its Events are recorded in that status, so the pass posts them.
+        rt.queue.add(("Service", namespace, name))
+        return None
     status = plan.status
     if conflicts:
         status = service_plan.with_ownership_conflict(status, conflicts, body)
