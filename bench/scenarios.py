@@ -183,6 +183,13 @@ def deployment_projection(obj: dict[str, Any]) -> int | None:
     return (obj.get("spec") or {}).get("replicas")
 
 
+def status_reported(obj: dict[str, Any]) -> bool:
+    """An ECS Service's status reports its current generation, with its deployments."""
+    status = obj.get("status") or {}
+    generation = (obj.get("metadata") or {}).get("generation")
+    return status.get("observedGeneration") == generation and bool(status.get("deployments"))
+
+
 def pod_projection(obj: dict[str, Any]) -> tuple[str, str, str, bool]:
     meta = obj["metadata"]
     return (
@@ -264,6 +271,9 @@ class Run:
     size: int
     rep: int
     converge_s: float = 0.0
+    # The operator's runs: until every Service's status reports its current generation's
+    # deployment (written after its children, so it can come later than convergence).
+    status_s: float | None = None
     pods_running_s: float | None = None
     apply_s: float = 0.0  # time to submit the objects
     writes: dict[str, float] = field(default_factory=dict)  # operator-attributable, at convergence
@@ -435,6 +445,12 @@ def run_operator(
     expected = workload.expected_children(workload.rendered_children(size, ns))
     run = Run(kind, size, rep, objects=len(ecs), load_before=load())
     awaited = ChildWatches(c.endpoint, ns, expected).start()
+    statuses = Watch(
+        c.endpoint,
+        f"/apis/ecs-operator.dev/v1alpha1/namespaces/{ns}/ecsservices",
+        status_reported,
+        until=lambda state: len(state) == size and all(state.values()),
+    ).start()
     pods = Watch(c.endpoint, f"/api/v1/namespaces/{ns}/pods", pod_projection).start() if with_pods else None
     pools = node_pools(c.endpoint)
     op = start_operator(c, f"{kind}-{size}-{rep}", variant)
@@ -460,6 +476,9 @@ def run_operator(
         run.writes = kubeapi.operator_writes(delta)
         run.all_writes_converge = kubeapi.all_writes(delta)
         log(f"{kind} N={size} rep {rep}: converged {run.converge_s:.2f} s (apply {run.apply_s:.2f} s)")
+        run.status_s = statuses.wait_reached(600) - t0
+        statuses.stop()
+        log(f"{kind} N={size} rep {rep}: every status written after {run.status_s:.2f} s")
         if profiler is not None:  # the profile covers convergence, what the ratio measures
             profiler.send_signal(signal.SIGINT)
             profiler.wait(60)
@@ -475,6 +494,7 @@ def run_operator(
             op = _large_extras(c, op, ns, size, extras, reaction_changes, restart_seconds, variant)
     finally:
         awaited.stop()
+        statuses.stop()
         if pods is not None:
             pods.stop()
         if profiler is not None and profiler.poll() is None:
