@@ -43,9 +43,9 @@ def main() -> int:
                 return False
             resource = resources.resource_of(dict(desired))
             result = rt.kube.apply(desired)
-            metrics.API_WRITES.labels(reconcile.kind_key(resource)).inc()
+            metrics.API_WRITES.labels(resources.kind_key(resource)).inc()
             if result:
-                rt.store.upsert(reconcile.kind_key(resource), result)
+                rt.store.upsert(resources.kind_key(resource), result)
             return True
 
         reconcile.apply_child = apply_new_children_too

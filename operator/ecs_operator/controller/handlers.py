@@ -81,7 +81,7 @@ def _managed(body: Any) -> bool:
 
 def _enqueue_services(namespace: str | None, family: str | None = None, urgent: bool = False) -> None:
     runtime = rt()
-    for body in runtime.store.all(reconcile.kind_key(resources.ECS_SERVICE), namespace):
+    for body in runtime.store.all(resources.kind_key(resources.ECS_SERVICE), namespace):
         if family is not None:
             try:
                 ref_family, _ = parse_reference((body.get("spec") or {}).get("taskDefinition") or "")
@@ -107,13 +107,13 @@ POD_DELAY = 1.0
 def _enqueue_clusters(namespace: str) -> None:
     """The namespace's Cluster counts its services and running tasks."""
     runtime = rt()
-    for body in runtime.store.all(reconcile.kind_key(resources.ECS_CLUSTER), namespace):
+    for body in runtime.store.all(resources.kind_key(resources.ECS_CLUSTER), namespace):
         runtime.queue.add_after(("Cluster", namespace, body["metadata"]["name"]), RECOUNT_DELAY)
 
 
 def _enqueue_capacity_providers() -> None:
     runtime = rt()
-    for body in runtime.store.all(reconcile.kind_key(resources.CAPACITY_PROVIDER)):
+    for body in runtime.store.all(resources.kind_key(resources.CAPACITY_PROVIDER)):
         runtime.queue.add(("CapacityProvider", "", body["metadata"]["name"]))
 
 
@@ -136,7 +136,7 @@ def _record(
     meta = data["metadata"]
     if not runtime.serves(meta.get("namespace")):
         return None
-    kind = reconcile.kind_key(resource)
+    kind = resources.kind_key(resource)
     old = runtime.store.get(kind, meta.get("namespace") or "", meta["name"])
     if deleted or event.get("type") == "DELETED":
         runtime.store.delete(kind, data)
@@ -160,7 +160,7 @@ def _queue_key_for_service_label(namespace: str, label: str, delay: float = 0.0)
     """The Service a child or pod belongs to, by its label (label_value of the Service's name), from
     the store's index: a scan per event was O(N) each, for every pod of a deleted Service too."""
     runtime = rt()
-    for body in runtime.store.of_service(reconcile.kind_key(resources.ECS_SERVICE), namespace, label):
+    for body in runtime.store.of_service(resources.kind_key(resources.ECS_SERVICE), namespace, label):
         key = ("Service", namespace, body["metadata"]["name"])
         if delay:
             runtime.queue.add_after(key, delay)
@@ -241,7 +241,7 @@ def _enqueue_services_waiting_for_capacity() -> None:
     """Nodes changed: Services with unplaced tasks or an active fallback look again now
     (a return to the original pool should not wait for the next timer)."""
     runtime = rt()
-    for body in runtime.store.all(reconcile.kind_key(resources.ECS_SERVICE)):
+    for body in runtime.store.all(resources.kind_key(resources.ECS_SERVICE)):
         status = body.get("status") or {}
         waiting = any(p.get("unplacedCount") for p in status.get("providers") or []) or (
             (status.get("fallback") or {}).get("fallbacks")
@@ -287,7 +287,7 @@ def child_event(resource: Resource, event_type: str, body: dict[str, Any]) -> No
     namespace = body["metadata"].get("namespace")
     if not runtime.serves(namespace):
         return
-    kind = reconcile.kind_key(resource)
+    kind = resources.kind_key(resource)
     runtime.owners.record(kind, body, deleted=event_type == "DELETED")
     if _managed(body):
         _child_event(resource, {"type": event_type}, body, namespace)
@@ -312,7 +312,7 @@ def relisted(resource: Resource, listed: list[dict[str, Any]], version: str) -> 
     """A stream listed its collection again (its watch had fallen too far behind): what the store
     and the owner index still hold beyond the listing was deleted meanwhile."""
     runtime = rt()
-    kind = reconcile.kind_key(resource)
+    kind = resources.kind_key(resource)
     served = [item for item in listed if runtime.serves(item["metadata"].get("namespace"))]
     if resource in CHILD_KINDS:
         runtime.owners.retain(kind, served)
@@ -392,7 +392,7 @@ async def startup(settings: kopf.OperatorSettings, memo: Any, **_: Any) -> None:
     # Prime the store and the owner index once, so the first reconciles see the whole picture:
     # kopf's kinds by a listing, the streamed kinds by their streams' first listings.
     for resource, selector in WATCHED:
-        kind = reconcile.kind_key(resource)
+        kind = resources.kind_key(resource)
         items = await asyncio.to_thread(runtime.kube.list, resource, None, _selector(selector))
         for item in items:
             if runtime.serves(item["metadata"].get("namespace")):
@@ -404,9 +404,9 @@ async def startup(settings: kopf.OperatorSettings, memo: Any, **_: Any) -> None:
     started = time.monotonic()
     await asyncio.gather(*(stream.synced.wait() for stream in memo.streams))
     log.info("listed the streamed kinds in %.1f s", time.monotonic() - started)
-    for body in runtime.store.all(reconcile.kind_key(resources.TASK_DEFINITION)):
+    for body in runtime.store.all(resources.kind_key(resources.TASK_DEFINITION)):
         runtime.queue.add(("TaskDefinition", body["metadata"]["namespace"], body["metadata"]["name"]))
-    for body in runtime.store.all(reconcile.kind_key(resources.ECS_CLUSTER)):
+    for body in runtime.store.all(resources.kind_key(resources.ECS_CLUSTER)):
         runtime.queue.add(("Cluster", body["metadata"]["namespace"], body["metadata"]["name"]))
     _enqueue_capacity_providers()
     _enqueue_services(None)
@@ -432,7 +432,7 @@ def sweep_store(runtime: Runtime) -> int:
             for item in runtime.kube.list(resource, None, _selector(selector))
             if runtime.serves(item["metadata"].get("namespace"))
         ]
-        for body in runtime.store.sweep(reconcile.kind_key(resource), items):
+        for body in runtime.store.sweep(resources.kind_key(resource), items):
             removed += 1
             service = _owner_service(body)
             namespace = body["metadata"].get("namespace")

@@ -12,11 +12,10 @@ from datetime import UTC, datetime
 from typing import Any
 
 from ecs_operator.api import labels
-from ecs_operator.api.names import label_value
 from ecs_operator.controller import metrics, ownership, resources
 from ecs_operator.controller.kube import AlreadyExists, Conflict
-from ecs_operator.controller.resources import Resource
-from ecs_operator.controller.runtime import Runtime
+from ecs_operator.controller.resources import Resource, kind_key
+from ecs_operator.controller.runtime import Runtime, service_label
 from ecs_operator.controller.workqueue import WorkKey
 from ecs_operator.core import capacity, cluster, revisions, service_plan, taskdefinition
 from ecs_operator.core.drift import differing_paths, satisfied
@@ -24,14 +23,6 @@ from ecs_operator.core.observed import format_time, pod_state
 
 log = logging.getLogger("ecs_operator")
 EXPECTED_ERRORS: tuple[type[Exception], ...] = (Conflict,)
-
-
-def kind_key(resource: Resource) -> str:
-    return f"{resource.plural}.{resource.group}" if resource.group else resource.plural
-
-
-def service_label(body: Mapping[str, Any]) -> str:
-    return label_value(body["metadata"]["name"])
 
 
 def now_stamp() -> tuple[datetime, str]:

@@ -89,3 +89,8 @@ _TOOLING = {
 def resource_of(body: dict) -> Resource:
     key = (body["apiVersion"], body["kind"])
     return BY_API_VERSION_AND_KIND.get(key) or _TOOLING[key]
+
+
+def kind_key(resource: Resource) -> str:
+    """How the store and the metrics name a kind: `plural.group`, or `plural` in the core group."""
+    return f"{resource.plural}.{resource.group}" if resource.group else resource.plural

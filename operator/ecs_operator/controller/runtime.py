@@ -3,7 +3,9 @@ the event recorder."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 from ecs_operator.api.names import label_value
 from ecs_operator.controller import resources
@@ -14,13 +16,17 @@ from ecs_operator.controller.workqueue import WorkQueue
 from ecs_operator.core.observed import pod_projection
 
 
+def service_label(body: Mapping[str, Any]) -> str:
+    """The label an ECS Service's children and pods carry: label_value of its object name."""
+    return label_value(body["metadata"]["name"])
+
+
 def new_store() -> Store:
     """Pods are kept as the projection their state is read from (most of a pod is spec); ECS
-    Services are indexed by the label their name gives, which their children and pods carry."""
-    ecs_service = f"{resources.ECS_SERVICE.plural}.{resources.ECS_SERVICE.group}"
+    Services are indexed by their service label, so a child or pod finds its Service."""
     return Store(
         projections={resources.POD.plural: pod_projection},
-        service_keys={ecs_service: lambda body: label_value(body["metadata"]["name"])},
+        service_keys={resources.kind_key(resources.ECS_SERVICE): service_label},
     )
 
 
