@@ -281,9 +281,7 @@ def reconcile_service(rt: Runtime, namespace: str, name: str) -> float | None:
         (resource.kind, child["metadata"]["name"]): child
         for resource in CHILD_KINDS
         for child in rt.store.of_service(kind_key(resource), namespace, label)
-        if any(
-            o.get("uid") == body["metadata"]["uid"] for o in child["metadata"].get("ownerReferences") or []
-        )
+        if _owned_by(child, body["metadata"]["uid"])
     }
     pods = [pod_state(p) for p in rt.store.of_service(kind_key(resources.POD), namespace, label)]
     clusters = rt.store.all(kind_key(resources.ECS_CLUSTER), namespace)
