@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from bench import workload
-from ecs_operator.core.placement import split
+from ecs_operator.core.placement.capacity_split import split
 from ecs_operator.core.render import render
 
 

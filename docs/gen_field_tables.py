@@ -14,7 +14,9 @@ import sys
 from pathlib import Path
 
 from ecs_operator.api.taskdefinition import ContainerDefinition, LinuxParameters, TaskDefinitionSpec
-from ecs_operator.core import containers, deployments, podspec, scheduling, unsupported, volumes
+from ecs_operator.core.placement import cluster_query_language
+from ecs_operator.core.service import deployments
+from ecs_operator.core.task_definition import containers, pod_spec, unsupported, volumes
 
 OUT = Path(__file__).resolve().parent / "field-mapping-tables.md"
 
@@ -53,19 +55,19 @@ def render() -> str:
         "## Task definition fields accepted with no effect",
         "",
         "Listed in `status.unsupportedFields` (TaskDefinition) and `status.ignoredFields` (Service) with",
-        "this reason, when present and not empty (`null`, `\"\"`, `[]` and `{}` count as absent).",
-        "Source: `core/unsupported.py` `TASK_FIELD_REASONS`.",
+        'this reason, when present and not empty (`null`, `""`, `[]` and `{}` count as absent).',
+        "Source: `core/task_definition/unsupported.py` `TASK_FIELD_REASONS`.",
         "",
         table(
             ("field", "reason in status"),
             [(code(k), v) for k, v in sorted(unsupported.TASK_FIELD_REASONS.items())],
         ),
         "",
-        coverage(TaskDefinitionSpec, podspec.TASK_FIELDS_MAPPED, unsupported.TASK_FIELD_REASONS),
+        coverage(TaskDefinitionSpec, pod_spec.TASK_FIELDS_MAPPED, unsupported.TASK_FIELD_REASONS),
         "",
         "## Container definition fields accepted with no effect",
         "",
-        "Source: `core/unsupported.py` `CONTAINER_FIELD_REASONS` (paths read",
+        "Source: `core/task_definition/unsupported.py` `CONTAINER_FIELD_REASONS` (paths read",
         "`containerDefinitions[i].<field>`). `versionConsistency: disabled` is not listed: it is what",
         "Kubernetes does anyway. `dockerSecurityOptions` is mapped in part (see field-mapping.md).",
         "",
@@ -74,26 +76,29 @@ def render() -> str:
             [
                 (code(k), v)
                 for k, v in sorted(unsupported.CONTAINER_FIELD_REASONS.items())
-                if k not in podspec.CONTAINER_FIELDS_MAPPED
+                if k not in pod_spec.CONTAINER_FIELDS_MAPPED
             ],
         ),
         "",
-        coverage(ContainerDefinition, podspec.CONTAINER_FIELDS_MAPPED, unsupported.CONTAINER_FIELD_REASONS),
+        coverage(ContainerDefinition, pod_spec.CONTAINER_FIELDS_MAPPED, unsupported.CONTAINER_FIELD_REASONS),
         "",
         "## linuxParameters accepted with no effect",
         "",
-        "Source: `core/containers.py` `_LINUX_PARAMETER_REASONS`.",
+        "Source: `core/task_definition/containers.py` `_LINUX_PARAMETER_REASONS`.",
         "",
         table(
             ("field", "reason in status"),
-            [(code(f"linuxParameters.{k}"), v) for k, v in sorted(containers._LINUX_PARAMETER_REASONS.items())],
+            [
+                (code(f"linuxParameters.{k}"), v)
+                for k, v in sorted(containers._LINUX_PARAMETER_REASONS.items())
+            ],
         ),
         "",
         coverage(LinuxParameters, containers._LINUX_PARAMETERS_MAPPED, containers._LINUX_PARAMETER_REASONS),
         "",
         "## Volume types with no Kubernetes equivalent",
         "",
-        "Each becomes an `emptyDir` and is listed. Source: `core/volumes.py` `_NO_EQUIVALENT`.",
+        "Each becomes an `emptyDir` and is listed. Source: `core/task_definition/volumes.py` `_NO_EQUIVALENT`.",
         "",
         table(
             ("volume field", "reason in status"),
@@ -101,15 +106,15 @@ def render() -> str:
         ),
         "",
         "Also listed: EFS `transitEncryption`, `transitEncryptionPort` and `authorizationConfig.iam`",
-        f"(\"{volumes._EFS_STORAGE}\"); Docker volume `autoprovision`, `driver`, `driverOpts`, `labels`",
-        f"(\"{volumes._DOCKER_DRIVER}\").",
+        f'("{volumes._EFS_STORAGE}"); Docker volume `autoprovision`, `driver`, `driverOpts`, `labels`',
+        f'("{volumes._DOCKER_DRIVER}").',
         "",
         "## Read-only fields of describe-task-definition output",
         "",
         "They are not fields of the TaskDefinition CRD (the API server does not keep them, and the",
         "operator's model refuses them as `InvalidSpec`); `import` drops them with a warning. The pod",
-        "builder would list them as \"read-only DescribeTaskDefinition field; ignored\".",
-        "Source: `core/unsupported.py` `RESPONSE_ONLY`.",
+        'builder would list them as "read-only DescribeTaskDefinition field; ignored".',
+        "Source: `core/task_definition/unsupported.py` `RESPONSE_ONLY`.",
         "",
         ", ".join(code(k) for k in sorted(unsupported.RESPONSE_ONLY)),
         "",
@@ -117,34 +122,39 @@ def render() -> str:
         "",
         "`memberOf` expressions and `spread` fields name ECS attributes; these become node labels.",
         "`attribute:<custom>` becomes the node label `<custom>` (it must be a valid label key). Any",
-        "other `ecs.*` attribute is an error. Source: `core/scheduling.py` `ECS_ATTRIBUTE_LABELS`.",
+        "other `ecs.*` attribute is an error. Source: `core/placement/cluster_query_language.py` `ECS_ATTRIBUTE_LABELS`.",
         "",
         table(
             ("ECS attribute", "node label"),
-            [(code(f"attribute:{k}"), code(v)) for k, v in scheduling.ECS_ATTRIBUTE_LABELS.items()]
-            + [(code("instanceId"), code(scheduling.HOSTNAME)), (code("host"), code(scheduling.HOSTNAME))],
+            [(code(f"attribute:{k}"), code(v)) for k, v in cluster_query_language.ECS_ATTRIBUTE_LABELS.items()]
+            + [
+                (code("instanceId"), code(cluster_query_language.HOSTNAME)),
+                (code("host"), code(cluster_query_language.HOSTNAME)),
+            ],
         ),
         "",
         "Values: `x86_64` becomes `amd64` for `ecs.cpu-architecture`; `ecs.os-type` values are",
         "lowercased. Subjects of the cluster query language with no node label (an error, with this",
         "explanation): "
-        + "; ".join(f"{code(k)} ({v})" for k, v in sorted(scheduling._SUBJECTS_WITHOUT_NODE_LABEL.items()))
+        + "; ".join(
+            f"{code(k)} ({v})" for k, v in sorted(cluster_query_language._SUBJECTS_WITHOUT_NODE_LABEL.items())
+        )
         + ". Regular expression (`=~`, `!~`, `matches`) and ordering (`>`, `<`, ...) operators are errors;",
-        f"an expression may expand to at most {scheduling.MAX_NODE_SELECTOR_TERMS} node selector terms.",
+        f"an expression may expand to at most {cluster_query_language.MAX_NODE_SELECTOR_TERMS} node selector terms.",
         "",
         "## Sysctls",
         "",
         "`systemControls` become pod `securityContext.sysctls` only for Kubernetes' safe set; others are",
-        "listed (they need the kubelet's `--allowed-unsafe-sysctls`). Source: `core/podspec.py`",
+        "listed (they need the kubelet's `--allowed-unsafe-sysctls`). Source: `core/task_definition/pod_spec.py`",
         "`SAFE_SYSCTLS`:",
         "",
-        ", ".join(code(k) for k in sorted(podspec.SAFE_SYSCTLS)),
+        ", ".join(code(k) for k in sorted(pod_spec.SAFE_SYSCTLS)),
         "",
         "## Service fields that start a new deployment",
         "",
         "A change of the resolved `taskDefinition` (`family:N`) or of any of these opens a new ECS",
         "deployment; `desiredCount`, the strategy and `deploymentConfiguration` do not. Source:",
-        "`core/deployments.py` `DEPLOYMENT_FIELDS`:",
+        "`core/service/deployments.py` `DEPLOYMENT_FIELDS`:",
         "",
         ", ".join(code(k) for k in deployments.DEPLOYMENT_FIELDS),
         "",

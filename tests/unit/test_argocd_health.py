@@ -22,11 +22,11 @@ from ecs_operator.api.capacityprovider import CapacityProviderStatus
 from ecs_operator.api.cluster import ClusterStatus
 from ecs_operator.api.service import ServiceStatus
 from ecs_operator.api.taskdefinition import TaskDefinitionStatus
-from ecs_operator.core import revisions
-from ecs_operator.core.capacity import capacity_provider_status
-from ecs_operator.core.cluster import cluster_status
-from ecs_operator.core.service_plan import Family, ServiceInputs, plan_service
-from ecs_operator.core.taskdefinition import plan_task_definition
+from ecs_operator.core.cluster.capacity_provider_status import capacity_provider_status
+from ecs_operator.core.cluster.cluster_status import cluster_status
+from ecs_operator.core.service.plan import Family, ServiceInputs, plan_service
+from ecs_operator.core.task_definition import revisions
+from ecs_operator.core.task_definition.registration import plan_task_definition
 
 REPO = Path(__file__).resolve().parents[2]
 HEALTH = REPO / "argocd" / "health"

@@ -1,4 +1,4 @@
-"""CapacityProvider (cluster-scoped): a node pool plus ECS's Auto Scaling group provider settings (ref §5.1).
+"""CapacityProvider (cluster-scoped): a node pool plus ECS's Auto Scaling group provider settings (https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_CreateCapacityProvider.html).
 
 `name` is the ECS name (`FARGATE_SPOT`) and defaults to metadata.name. The node pool is given the
 Kubernetes way: nodeSelector, tolerations and optional node affinity.

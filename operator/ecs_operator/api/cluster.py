@@ -1,4 +1,4 @@
-"""Cluster (namespaced, at most one per namespace): the namespace's capacity providers (ref §5.3).
+"""Cluster (namespaced, at most one per namespace): the namespace's capacity providers (https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_PutClusterCapacityProviders.html).
 
 PutClusterCapacityProviders semantics: the lists replace; `defaultCapacityProviderStrategy: []`
 means no default strategy.

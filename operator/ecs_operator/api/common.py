@@ -14,7 +14,9 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 from ecs_operator.api.names import k8s_name
 
 ECS_NAME_PATTERN = r"^[a-zA-Z0-9_-]{1,255}$"
-"""family, serviceName, container names, cluster and capacity provider names (ref §3.3, §4.1)."""
+"""family, serviceName, container names, cluster and capacity provider names
+(https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_RegisterTaskDefinition.html
+, https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_CreateService.html)."""
 
 EcsName = Annotated[str, Field(pattern=ECS_NAME_PATTERN, max_length=255)]
 ShortString = Annotated[str, Field(max_length=255)]
@@ -68,7 +70,10 @@ CapacityProviderStrategy = Annotated[list[CapacityProviderStrategyItem], Field(m
 
 
 def strategy_problems(strategy: list[CapacityProviderStrategyItem]) -> list[str]:
-    """Violations of the strategy rules of ref §1.1 (the item ranges are checked by the fields)."""
+    """Violations of ECS's strategy rules; the item ranges are checked by the fields.
+
+    https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_CapacityProviderStrategyItem.html
+    """
     problems = []
     if sum(1 for item in strategy if item.base > 0) > 1:
         problems.append("only one capacity provider in a strategy can have a base greater than 0")

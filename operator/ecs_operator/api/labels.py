@@ -1,4 +1,4 @@
-"""Label and annotation keys put on every child object (DESIGN.md §1)."""
+"""Label and annotation keys put on every child object (docs/design.md#names)."""
 
 from ecs_operator import API_GROUP
 
@@ -15,5 +15,7 @@ FAMILY = f"{API_GROUP}/family"  # on ControllerRevisions: which TaskDefinition f
 
 # Annotations
 TASK_DEFINITION_ANNOTATION = f"{API_GROUP}/task-definition"  # exact `family:N` (labels can't hold ':')
+# On pods: the essential containers, "a,b" (absent = every container); the circuit breaker reads it.
+ESSENTIAL_CONTAINERS_ANNOTATION = f"{API_GROUP}/essential-containers"
 FINGERPRINT = f"{API_GROUP}/fingerprint"  # hash of a revision's canonical spec
 IN_USE_FINALIZER = f"{API_GROUP}/in-use"  # keeps an INACTIVE TaskDefinition while services run it

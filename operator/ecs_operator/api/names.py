@@ -1,4 +1,4 @@
-"""The one rule that connects ECS names and Kubernetes names (DESIGN.md §1).
+"""The one rule that connects ECS names and Kubernetes names (docs/design.md#names).
 
 ECS names may hold capitals and underscores (`FARGATE_SPOT`, `MyApp_Task`); Kubernetes object
 names are lowercase DNS names. The Kubernetes name of an ECS name is its lowercase form with `_`

@@ -1,7 +1,9 @@
-"""Service: the ECS CreateService request (ref §4.1), plus UpdateService's `forceNewDeployment`.
+"""Service: the ECS CreateService request
+(https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_CreateService.html
+), plus UpdateService's `forceNewDeployment`.
 
 `cluster` is not a spec field: the namespace is the cluster. One field is ours, not ECS's:
-`capacityProviderFallback`, the opt-in spot fallback of DESIGN.md §4.
+`capacityProviderFallback`, the opt-in spot fallback of docs/design.md#beyond-ecs.
 """
 
 from __future__ import annotations

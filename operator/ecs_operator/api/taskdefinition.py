@@ -1,4 +1,4 @@
-"""TaskDefinition: the ECS RegisterTaskDefinition request, field for field (ref §3.3-3.6).
+"""TaskDefinition: the ECS RegisterTaskDefinition request, field for field (https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_RegisterTaskDefinition.html).
 
 `family` may be left out of an applied object: it then defaults to `metadata.name` (the controller
 applies that default with `TaskDefinitionSpec.effective_family`; `import` always writes it).
@@ -26,7 +26,9 @@ StringList = Annotated[list[LongString], Field(max_length=100)]
 StringMap = dict[str, LongString]
 MAX_CONTAINERS = 10
 
-# Fargate task sizes (ref §3.4): cpu units -> allowed memory MiB.
+# Fargate task sizes
+# (https://docs.aws.amazon.com/AmazonECS/latest/developerguide/fargate-tasks-services.html
+# #fargate-tasks-size): cpu units -> allowed memory MiB.
 FARGATE_SIZES: dict[int, set[int]] = {
     256: {512, 1024, 2048},
     512: set(range(1024, 4096 + 1, 1024)),

@@ -1,4 +1,4 @@
-"""`ecs-operator placement`: where would N tasks go? The split of DESIGN.md §3, offline.
+"""`ecs-operator placement`: where would N tasks go? The split (docs/design.md#the-capacity-split), offline.
 
 stdout holds only the JSON answer (`{"OD": 4, "SPOT": 6}`), so it pipes into jq; `--explain` writes a
 table to stderr. An invalid strategy exits 2 with one line on stderr naming the broken rule.
@@ -15,7 +15,7 @@ from typing import Any
 
 import yaml
 
-from ecs_operator.core.placement import ShareRow, StrategyError, explain
+from ecs_operator.core.placement.capacity_split import ShareRow, StrategyError, explain
 
 NAME = "placement"
 HELP = "Print how a capacity provider strategy splits N tasks across providers, as JSON."

@@ -31,7 +31,7 @@ from ecs_operator.controller.resources import Resource
 from ecs_operator.controller.runtime import Runtime
 from ecs_operator.controller.streams import CollectionStream, Connection
 from ecs_operator.controller.workqueue import WorkKey
-from ecs_operator.core.revisions import parse_reference
+from ecs_operator.core.task_definition.revisions import parse_reference
 
 log = logging.getLogger("ecs_operator")
 MANAGED = {labels.MANAGED_BY: labels.MANAGED_BY_VALUE}

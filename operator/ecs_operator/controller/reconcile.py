@@ -17,9 +17,12 @@ from ecs_operator.controller.kube import AlreadyExists, Conflict
 from ecs_operator.controller.resources import Resource, kind_key
 from ecs_operator.controller.runtime import Runtime, service_label
 from ecs_operator.controller.workqueue import WorkKey
-from ecs_operator.core import capacity, cluster, revisions, service_plan, taskdefinition
-from ecs_operator.core.drift import differing_paths, satisfied
-from ecs_operator.core.observed import format_time, pod_state
+from ecs_operator.core.cluster import capacity_provider_status, cluster_status
+from ecs_operator.core.k8s.drift import differing_paths, satisfied
+from ecs_operator.core.k8s.timestamps import format_time
+from ecs_operator.core.service import plan as service_plan
+from ecs_operator.core.task.state import pod_state
+from ecs_operator.core.task_definition import registration, revisions
 
 log = logging.getLogger("ecs_operator")
 EXPECTED_ERRORS: tuple[type[Exception], ...] = (Conflict,)
@@ -154,7 +157,7 @@ def reconcile_task_definition(rt: Runtime, namespace: str, name: str) -> float |
         for s in rt.store.all(kind_key(resources.ECS_SERVICE), namespace)
     )
     _, stamp = now_stamp()
-    plan = taskdefinition.plan_task_definition(body, existing, in_use=in_use, now=stamp)
+    plan = registration.plan_task_definition(body, existing, in_use=in_use, now=stamp)
     if plan.create_revision is not None:
         try:
             created = rt.kube.create(plan.create_revision)
@@ -199,7 +202,9 @@ def reconcile_capacity_provider(rt: Runtime, name: str) -> float | None:
         if (p["metadata"].get("labels") or {}).get(labels.CAPACITY_PROVIDER) == name
     ]
     _, stamp = now_stamp()
-    status = capacity.capacity_provider_status(body, rt.store.all(kind_key(resources.NODE)), pods, now=stamp)
+    status = capacity_provider_status.capacity_provider_status(
+        body, rt.store.all(kind_key(resources.NODE)), pods, now=stamp
+    )
     spec = body.get("spec") or {}
     ecs_name = spec.get("name") or name
     ctype = spec.get("capacityType", "")
@@ -233,13 +238,13 @@ def reconcile_cluster(rt: Runtime, namespace: str, name: str) -> float | None:
     )
     services = len(rt.store.all(kind_key(resources.ECS_SERVICE), namespace))
     _, stamp = now_stamp()
-    status = cluster.cluster_status(
+    status = cluster_status.cluster_status(
         body,
         providers_by_name(rt),
         running_tasks=running,
         active_services=services,
         now=stamp,
-        in_effect=cluster.cluster_of(rt.store.all(kind_key(resources.ECS_CLUSTER), namespace)),
+        in_effect=cluster_status.cluster_of(rt.store.all(kind_key(resources.ECS_CLUSTER), namespace)),
     )
     write_status(rt, resources.ECS_CLUSTER, body, status)
     return None
@@ -285,7 +290,7 @@ def reconcile_service(rt: Runtime, namespace: str, name: str) -> float | None:
     }
     pods = [pod_state(p) for p in rt.store.of_service(kind_key(resources.POD), namespace, label)]
     clusters = rt.store.all(kind_key(resources.ECS_CLUSTER), namespace)
-    cluster_body = cluster.cluster_of(clusters)
+    cluster_body = cluster_status.cluster_of(clusters)
     now, _ = now_stamp()
     plan = service_plan.plan_service(
         service_plan.ServiceInputs(

@@ -13,7 +13,7 @@ from ecs_operator.controller.kube import Kube
 from ecs_operator.controller.recorder import EventRecorder
 from ecs_operator.controller.store import OwnerIndex, Store
 from ecs_operator.controller.workqueue import WorkQueue
-from ecs_operator.core.observed import pod_projection
+from ecs_operator.core.task.state import pod_projection
 
 
 def service_label(body: Mapping[str, Any]) -> str:

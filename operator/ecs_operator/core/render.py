@@ -12,9 +12,9 @@ from datetime import datetime
 from typing import Any
 
 from ecs_operator import API_GROUP
-from ecs_operator.core import revisions
-from ecs_operator.core.cluster import cluster_of
-from ecs_operator.core.service_plan import Family, ServiceInputs, plan_service
+from ecs_operator.core.cluster.cluster_status import cluster_of
+from ecs_operator.core.service.plan import Family, ServiceInputs, plan_service
+from ecs_operator.core.task_definition import revisions
 
 KINDS = ("TaskDefinition", "Service", "CapacityProvider", "Cluster")
 

@@ -20,7 +20,7 @@ from kubernetes import client, watch
 from ecs_operator.api.labels import CAPACITY_TYPE
 from ecs_operator.controller import resources
 from ecs_operator.controller.kube import Kube
-from ecs_operator.core.observed import pod_state
+from ecs_operator.core.task.state import pod_state
 from ecs_operator.localcluster import fleet
 from ecs_operator.localcluster.nodes import DEFAULT_SHAPE, NodeShape, build_node
 from ecs_operator.localrun import apply_manifests

@@ -8,7 +8,7 @@ from conftest import EXAMPLES, ecs_service, node_pools, pods_of, ready_condition
 
 from ecs_operator.api import labels
 from ecs_operator.controller import resources
-from ecs_operator.core.drift import differing_paths, satisfied
+from ecs_operator.core.k8s.drift import differing_paths, satisfied
 from ecs_operator.core.render import render
 from ecs_operator.localrun import apply_manifests, read_manifests
 

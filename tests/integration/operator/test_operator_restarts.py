@@ -25,7 +25,7 @@ from test_operator_fallback import SMALL, fallback_service, fallen_back
 
 from ecs_operator.controller import resources
 from ecs_operator.controller.resources import Resource
-from ecs_operator.core.observed import pod_state
+from ecs_operator.core.task.state import pod_state
 
 REPLICA_SET = Resource("apps", "v1", "replicasets", "ReplicaSet")
 

@@ -8,7 +8,7 @@ from collections import Counter
 from conftest import steady, wait_until
 from scenario import apply, cluster, deployments, live_pods, patch_service_spec, service, task_definition
 
-from ecs_operator.core.placement import split
+from ecs_operator.core.placement.capacity_split import split
 
 STRATEGY = [
     {"capacityProvider": "FARGATE", "base": 2, "weight": 1},

@@ -1,4 +1,4 @@
-"""CapacityProviderSpec and ClusterSpec (ref §5)."""
+"""CapacityProviderSpec and ClusterSpec (https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_CreateCapacityProvider.html)."""
 
 from __future__ import annotations
 

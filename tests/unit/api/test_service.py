@@ -1,4 +1,6 @@
-"""ServiceSpec: ECS CreateService rules (ref §1.1, §2, §4.1) and the capacityProviderFallback extension."""
+"""ServiceSpec: ECS CreateService rules
+(https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_CreateService.html
+) and the capacityProviderFallback extension."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Property: a capacity provider strategy is accepted exactly when it obeys ECS's rules (ref §1.1)."""
+"""Property: a capacity provider strategy is accepted exactly when it obeys ECS's rules (https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_CapacityProviderStrategyItem.html)."""
 
 from __future__ import annotations
 

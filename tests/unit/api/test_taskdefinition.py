@@ -1,4 +1,4 @@
-"""TaskDefinitionSpec: ECS RegisterTaskDefinition rules (ref §3.3-3.6)."""
+"""TaskDefinitionSpec: ECS RegisterTaskDefinition rules (https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_RegisterTaskDefinition.html)."""
 
 from __future__ import annotations
 

@@ -1,0 +1,1 @@
+"""The status of the CapacityProvider and Cluster objects."""

@@ -1,0 +1,1 @@
+"""Where tasks run: the capacity provider strategy and its split, node pools, placement constraints."""

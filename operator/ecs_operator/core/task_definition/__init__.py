@@ -1,0 +1,1 @@
+"""The task-definition wing: an ECS task definition revision becomes a Kubernetes pod template."""
