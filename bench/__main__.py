@@ -1,5 +1,5 @@
 """`python -m bench [--quick]`: run the benchmarks on a dedicated local control plane and write
-BENCHMARKS.md (and bench/results.json). See bench/README.md."""
+BENCHMARKS.md (and bench/results/results.json). See bench/README.md."""
 
 from __future__ import annotations
 
@@ -56,7 +56,7 @@ def parse(argv: list[str] | None = None) -> argparse.Namespace:
     p.add_argument("--variant-extras", action="store_true", help="idle/restart/reaction for the variant too")
     p.add_argument("--report-only", action="store_true", help="re-render BENCHMARKS.md from --json, no runs")
     p.add_argument("--output", default=str(REPO / "BENCHMARKS.md"))
-    p.add_argument("--json", default=str(REPO / "bench" / "results.json"))
+    p.add_argument("--json", default=str(REPO / "bench" / "results" / "results.json"))
     args = p.parse_args(argv)
     if args.quick:
         args.sizes, args.reps, args.large_reps = "5", 1, 1

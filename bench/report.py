@@ -291,7 +291,7 @@ def render_markdown(results: dict[str, Any]) -> str:
         "",
         *results.get("notes", []),
         "",
-        "Raw results: `bench/results.json`.",
+        "Raw results: `bench/results/results.json`.",
         "",
     ]
     return "\n".join(lines)
