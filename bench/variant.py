@@ -2,11 +2,11 @@
 `python -m bench.variant [--workers N] [--pod-delay S] ... -- <ecs-operator run args>`.
 
 Each option monkeypatches one thing in `ecs_operator.controller` (nothing in the repository changes):
-- `--workers N`: `handlers.WORKERS` (reconcile workers and their threads; the operator ships 24),
+- `--workers N`: `workers.WORKERS` (reconcile workers and their threads; the operator ships 24),
   with the client pool raised to match;
 - `--ssa-create`: new children are created with a server-side apply, as before 2026-11-22 (the
   operator now POSTs them);
-- `--pod-delay S`: `handlers.POD_DELAY`, how much later a pod event queues its Service (shipped:
+- `--pod-delay S`: `requeue.POD_DELAY`, how much later a pod event queues its Service (shipped:
   1 s; 0 queues it at once, as before 2026-11-22);
 - `--hold-events S`: Events wait while reconciles are queued (children first), at most S seconds.
 
@@ -31,10 +31,19 @@ def main() -> int:
     args, rest = parser.parse_known_args()
     rest = [a for a in rest if a != "--"]
 
-    from ecs_operator.controller import handlers, kube, metrics, reconcile, recorder, resources
+    from ecs_operator.controller import (
+        handlers,
+        kube,
+        metrics,
+        reconcile,
+        recorder,
+        requeue,
+        resources,
+        workers,
+    )
 
     if args.workers:
-        handlers.WORKERS = args.workers
+        workers.WORKERS = args.workers
         kube.POOL_SIZE = max(kube.POOL_SIZE, args.workers + 8)
     if args.ssa_create:
 
@@ -50,7 +59,7 @@ def main() -> int:
 
         reconcile.apply_child = apply_new_children_too
     if args.pod_delay is not None:
-        handlers.POD_DELAY = args.pod_delay
+        requeue.POD_DELAY = args.pod_delay
     if args.hold_events:
         hold = args.hold_events
         post = recorder.EventRecorder._post_all

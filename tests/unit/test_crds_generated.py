@@ -10,7 +10,8 @@ from typing import Any
 import pytest
 import yaml
 
-from ecs_operator.api.crd import KINDS, all_crds, rendered_crds
+from ecs_operator.api.crd import all_crds, rendered_crds
+from ecs_operator.api.crd_kinds import KINDS
 
 ROOT = Path(__file__).resolve().parents[2]
 GENERATED_DIRS = [ROOT / "crds", ROOT / "charts" / "ecs-operator" / "crds"]

@@ -12,13 +12,9 @@ from typing import Any
 import pytest
 import yaml
 
-from ecs_operator.ecs_import import (
-    SERVICE_RESPONSE_ONLY,
-    TASK_DEFINITION_RESPONSE_ONLY,
-    ImportProblem,
-    Options,
-    import_sources,
-)
+from ecs_operator.ecs_import import ImportProblem, Options, import_sources
+from ecs_operator.ecs_import.services import SERVICE_RESPONSE_ONLY
+from ecs_operator.ecs_import.task_definitions import TASK_DEFINITION_RESPONSE_ONLY
 
 ROOT = Path(__file__).resolve().parents[2]
 SAMPLES = ROOT / "tests" / "fixtures" / "ecs-samples"

@@ -1,6 +1,12 @@
 """Label and annotation keys put on every child object (docs/design.md#names)."""
 
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
 from ecs_operator import API_GROUP
+from ecs_operator.api.names import label_value
 
 MANAGED_BY = "app.kubernetes.io/managed-by"
 MANAGED_BY_VALUE = "ecs-operator"
@@ -19,3 +25,13 @@ TASK_DEFINITION_ANNOTATION = f"{API_GROUP}/task-definition"  # exact `family:N` 
 ESSENTIAL_CONTAINERS_ANNOTATION = f"{API_GROUP}/essential-containers"
 FINGERPRINT = f"{API_GROUP}/fingerprint"  # hash of a revision's canonical spec
 IN_USE_FINALIZER = f"{API_GROUP}/in-use"  # keeps an INACTIVE TaskDefinition while services run it
+
+
+def service_of(obj: Mapping[str, Any]) -> str | None:
+    """The service label an object carries (a child or a pod of an ECS Service), or None."""
+    return (obj.get("metadata", {}).get("labels") or {}).get(SERVICE)
+
+
+def service_label(service: Mapping[str, Any]) -> str:
+    """The service label an ECS Service's children and pods carry: label_value of its object name."""
+    return label_value(service["metadata"]["name"])

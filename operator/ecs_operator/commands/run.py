@@ -46,8 +46,9 @@ def run(args: argparse.Namespace) -> int:
     import kopf
     from prometheus_client import start_http_server
 
-    from ecs_operator.controller import handlers
+    from ecs_operator.controller import handlers  # noqa: F401 - registers the handlers with kopf
     from ecs_operator.controller.kube import Kube, load_api_client
+    from ecs_operator.controller.memo import OperatorMemo
     from ecs_operator.controller.runtime import Runtime
 
     logging.basicConfig(
@@ -60,7 +61,7 @@ def run(args: argparse.Namespace) -> int:
         logging.getLogger("kopf").setLevel(logging.WARNING)
     if args.kubeconfig:
         os.environ["KUBECONFIG"] = args.kubeconfig  # kopf's own login reads it too
-    handlers.install(Runtime(kube=Kube(load_api_client(args.kubeconfig)), namespaces=tuple(args.namespace)))
+    runtime = Runtime(kube=Kube(load_api_client(args.kubeconfig)), namespaces=tuple(args.namespace))
     if args.metrics_port:
         start_http_server(args.metrics_port)
     kopf.run(
@@ -68,5 +69,6 @@ def run(args: argparse.Namespace) -> int:
         clusterwide=not args.namespace,
         namespaces=args.namespace,
         liveness_endpoint=f"http://0.0.0.0:{args.health_port}/healthz" if args.health_port else None,
+        memo=OperatorMemo(runtime),
     )
     return 0

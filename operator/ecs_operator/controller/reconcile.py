@@ -12,10 +12,11 @@ from datetime import UTC, datetime
 from typing import Any
 
 from ecs_operator.api import labels
+from ecs_operator.api.labels import service_label
 from ecs_operator.controller import metrics, ownership, resources
 from ecs_operator.controller.kube import AlreadyExists, Conflict
 from ecs_operator.controller.resources import Resource, kind_key
-from ecs_operator.controller.runtime import Runtime, service_label
+from ecs_operator.controller.runtime import Runtime
 from ecs_operator.controller.workqueue import WorkKey
 from ecs_operator.core.cluster import capacity_provider_status, cluster_status
 from ecs_operator.core.k8s.drift import differing_paths, satisfied

@@ -3,22 +3,15 @@ the event recorder."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
 
-from ecs_operator.api.names import label_value
+from ecs_operator.api.labels import service_label
 from ecs_operator.controller import resources
 from ecs_operator.controller.kube import Kube
 from ecs_operator.controller.recorder import EventRecorder
 from ecs_operator.controller.store import OwnerIndex, Store
 from ecs_operator.controller.workqueue import WorkQueue
 from ecs_operator.core.task.state import pod_projection
-
-
-def service_label(body: Mapping[str, Any]) -> str:
-    """The label an ECS Service's children and pods carry: label_value of its object name."""
-    return label_value(body["metadata"]["name"])
 
 
 def new_store() -> Store:

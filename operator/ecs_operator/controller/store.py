@@ -24,10 +24,6 @@ def _key(body: Mapping[str, Any]) -> Key:
     return meta.get("namespace") or "", meta["name"]
 
 
-def _service_label(body: Mapping[str, Any]) -> str | None:
-    return (body.get("metadata", {}).get("labels") or {}).get(labels.SERVICE)
-
-
 def _newer_or_equal(new: Mapping[str, Any], old: Mapping[str, Any]) -> bool:
     """resourceVersions are opaque, but etcd's are integers; never let a stale list overwrite."""
     try:
@@ -66,7 +62,7 @@ class Store:
             if managed is not None:
                 stored["metadata"] = {**stored["metadata"], "managedFields": ownership.summary(managed)}
             self._objects[kind][key] = stored
-            service = self._service_keys.get(kind, _service_label)(stored)
+            service = self._service_keys.get(kind, labels.service_of)(stored)
             if service:
                 self._by_service[kind][(key[0], service)].add(key)
 
@@ -107,7 +103,7 @@ class Store:
     def _unindex(self, kind: str, key: Key, old: Mapping[str, Any] | None) -> None:
         if old is None:
             return
-        service = self._service_keys.get(kind, _service_label)(old)
+        service = self._service_keys.get(kind, labels.service_of)(old)
         if service:
             bucket = self._by_service[kind].get((key[0], service))
             if bucket is not None:
