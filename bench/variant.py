@@ -32,13 +32,13 @@ def main() -> int:
     rest = [a for a in rest if a != "--"]
 
     from ecs_operator.controller import (
-        handlers,
         kube,
         metrics,
         reconcile,
         recorder,
         requeue,
         resources,
+        runtime,
         workers,
     )
 
@@ -63,13 +63,22 @@ def main() -> int:
     if args.hold_events:
         hold = args.hold_events
         post = recorder.EventRecorder._post_all
+        # The runtime is no module global (it reaches handlers through kopf's memo): remember it here.
+        runtimes: list[Any] = []
+        runtime_init = runtime.Runtime.__post_init__
+
+        def remembered_init(self: Any) -> None:
+            runtime_init(self)
+            runtimes.append(self)
+
+        runtime.Runtime.__post_init__ = remembered_init  # type: ignore[method-assign]
 
         def held_post_all(self: Any) -> None:
             kube_event = self._kube.event
 
             def event_when_idle(*a: Any, **k: Any) -> Any:
                 deadline = time.monotonic() + hold
-                while len(handlers.rt().queue) and time.monotonic() < deadline:
+                while runtimes and len(runtimes[0].queue) and time.monotonic() < deadline:
                     time.sleep(0.1)
                 return kube_event(*a, **k)
 
