@@ -21,6 +21,7 @@ ECS_NAME_PATTERN = r"^[a-zA-Z0-9_-]{1,255}$"
 EcsName = Annotated[str, Field(pattern=ECS_NAME_PATTERN, max_length=255)]
 ShortString = Annotated[str, Field(max_length=255)]
 LongString = Annotated[str, Field(max_length=4096)]
+FreeForm = dict[str, Any]  # an ECS object the operator keeps but does not read
 
 
 class EcsModel(BaseModel):
