@@ -16,6 +16,7 @@ from ecs_operator import API_GROUP, API_VERSION
 from ecs_operator.api.cluster import ClusterSpec
 from ecs_operator.api.crd import KINDS, all_crds
 from ecs_operator.api.service import ServiceSpec
+from ecs_operator.api.strategy_rules import RULES, StrategyRule
 from ecs_operator.api.taskdefinition import TaskDefinitionSpec
 from ecs_operator.ecs_import import ImportProblem, Options, import_sources
 from ecs_operator.localcluster.waiting import wait_for
@@ -114,6 +115,33 @@ def test_all_weights_zero_with_two_providers_is_refused(
     strategy = [{"capacityProvider": "A", "base": 1}, {"capacityProvider": "B"}]
     message = refusal(api_client, namespace, service(capacityProviderStrategy=strategy))
     assert "at least one weight must be greater than 0" in message
+
+
+# One strategy breaking each rule of api.strategy_rules (as tests/unit/api/test_strategy_rules.py).
+STRATEGY_BREAKS = {
+    "too-many-items": [{"capacityProvider": f"P{i}", "weight": 1} for i in range(21)],
+    "base-out-of-range": [{"capacityProvider": "A", "base": 100_001, "weight": 1}],
+    "weight-out-of-range": [{"capacityProvider": "A", "weight": 1001}],
+    "more-than-one-base": [
+        {"capacityProvider": "A", "base": 1, "weight": 1},
+        {"capacityProvider": "B", "base": 1},
+    ],
+    "no-positive-weight": [{"capacityProvider": "A"}, {"capacityProvider": "B"}],
+    "duplicate-provider": [{"capacityProvider": "FARGATE", "weight": 1}, {"capacityProvider": "fargate"}],
+}
+
+
+@pytest.mark.parametrize("rule", RULES, ids=lambda rule: rule.id)
+def test_the_server_refuses_every_strategy_rule(
+    rule: StrategyRule, crds: None, api_client: client.ApiClient, namespace: str
+) -> None:
+    message = refusal(api_client, namespace, service(capacityProviderStrategy=STRATEGY_BREAKS[rule.id]))
+    if rule.schema is None:
+        assert rule.message in message  # the CEL rule's message
+    else:
+        prop, bounds = rule.schema  # the schema bound: the apiserver names the field and the limit
+        assert "capacityProviderStrategy" in message and prop in message
+        assert str(max(bounds.values())) in message
 
 
 def test_task_definition_without_essential_container_is_refused(

@@ -12,6 +12,7 @@ import yaml
 
 from ecs_operator.api.crd import all_crds, rendered_crds
 from ecs_operator.api.crd_kinds import KINDS
+from ecs_operator.api.strategy_rules import RULES
 
 ROOT = Path(__file__).resolve().parents[2]
 GENERATED_DIRS = [ROOT / "crds", ROOT / "charts" / "ecs-operator" / "crds"]
@@ -142,3 +143,23 @@ def test_ecs_defaults_are_in_the_schema() -> None:
 def test_committed_yaml_parses_back_to_the_generated_documents() -> None:
     for name, document in all_crds().items():
         assert yaml.safe_load((ROOT / "crds" / name).read_text()) == document
+
+
+STRATEGY_FIELDS = [
+    ("ecsservices.ecs-operator.dev.yaml", "capacityProviderStrategy"),
+    ("ecsclusters.ecs-operator.dev.yaml", "defaultCapacityProviderStrategy"),
+]
+
+
+@pytest.mark.parametrize("rule", RULES, ids=lambda rule: rule.id)
+@pytest.mark.parametrize("name,field", STRATEGY_FIELDS, ids=[f for _, f in STRATEGY_FIELDS])
+def test_every_strategy_rule_has_its_twin_in_the_crd(rule: Any, name: str, field: str) -> None:
+    schema = all_crds()[name]["spec"]["versions"][0]["schema"]["openAPIV3Schema"]
+    strategy = schema["properties"]["spec"]["properties"][field]
+    assert (rule.cel is None) != (rule.schema is None), f"{rule.id}: a CEL rule or a schema bound, not both"
+    if rule.cel is not None:
+        assert rule.cel_rule() in strategy["x-kubernetes-validations"]
+    else:
+        prop, bounds = rule.schema
+        node = strategy["items"]["properties"][prop] if prop else strategy
+        assert {key: node.get(key) for key in bounds} == bounds

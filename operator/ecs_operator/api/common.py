@@ -11,7 +11,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from ecs_operator.api.names import k8s_name
+from ecs_operator.api.strategy_rules import MAX_BASE, MAX_ITEMS, MAX_WEIGHT, StrategyItem, broken_rules
 
 ECS_NAME_PATTERN = r"^[a-zA-Z0-9_-]{1,255}$"
 """family, serviceName, container names, cluster and capacity provider names
@@ -21,10 +21,7 @@ ECS_NAME_PATTERN = r"^[a-zA-Z0-9_-]{1,255}$"
 EcsName = Annotated[str, Field(pattern=ECS_NAME_PATTERN, max_length=255)]
 ShortString = Annotated[str, Field(max_length=255)]
 LongString = Annotated[str, Field(max_length=4096)]
-
-MAX_STRATEGY_ITEMS = 20
-MAX_BASE = 100_000
-MAX_WEIGHT = 1_000
+FreeForm = dict[str, Any]  # an ECS object the operator keeps but does not read
 
 
 class EcsModel(BaseModel):
@@ -66,23 +63,14 @@ class CapacityProviderStrategyItem(EcsModel):
     must be above 0, and a weight-0 provider gets only its base."""
 
 
-CapacityProviderStrategy = Annotated[list[CapacityProviderStrategyItem], Field(max_length=MAX_STRATEGY_ITEMS)]
+CapacityProviderStrategy = Annotated[list[CapacityProviderStrategyItem], Field(max_length=MAX_ITEMS)]
 
 
 def strategy_problems(strategy: list[CapacityProviderStrategyItem]) -> list[str]:
-    """Violations of ECS's strategy rules; the item ranges are checked by the fields.
-
-    https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_CapacityProviderStrategyItem.html
-    """
-    problems = []
-    if sum(1 for item in strategy if item.base > 0) > 1:
-        problems.append("only one capacity provider in a strategy can have a base greater than 0")
-    if len(strategy) > 1 and all(item.weight == 0 for item in strategy):
-        problems.append("with more than one capacity provider, at least one weight must be greater than 0")
-    names = [k8s_name(item.capacityProvider) for item in strategy]
-    if len(set(names)) != len(names):
-        problems.append("a capacity provider may appear only once in a strategy")
-    return problems
+    """Violations of ECS's strategy rules (api.strategy_rules) beyond the schema's bounds, which the
+    fields check (as the CRD's schema does; the others are CEL there)."""
+    items = [StrategyItem(item.capacityProvider, item.base, item.weight) for item in strategy]
+    return [rule.message for rule in broken_rules(items) if rule.schema is None]
 
 
 def check_strategy(strategy: list[CapacityProviderStrategyItem] | None) -> None:

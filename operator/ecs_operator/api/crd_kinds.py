@@ -13,34 +13,14 @@ from pydantic import BaseModel
 from ecs_operator import API_GROUP
 from ecs_operator.api.capacityprovider import CapacityProviderSpec, CapacityProviderStatus
 from ecs_operator.api.cluster import ClusterSpec, ClusterStatus
+from ecs_operator.api.names import k8s_name_cel
 from ecs_operator.api.service import ServiceSpec, ServiceStatus
+from ecs_operator.api.strategy_rules import CEL_RULES
 from ecs_operator.api.taskdefinition import TaskDefinitionSpec, TaskDefinitionStatus
-
-
-def _k8s(expr: str) -> str:
-    """CEL for the name rule: the Kubernetes form of an ECS name."""
-    return f"{expr}.lowerAscii().replace('_', '-')"
 
 
 def _rule(rule: str, message: str) -> dict[str, str]:
     return {"rule": rule, "message": message}
-
-
-STRATEGY_RULES = [
-    _rule(
-        "self.filter(i, has(i.base) && i.base > 0).size() <= 1",
-        "capacityProviderStrategy: only one capacity provider in a strategy can have a base greater than 0",
-    ),
-    _rule(
-        "self.size() <= 1 || self.exists(i, has(i.weight) && i.weight > 0)",
-        "capacityProviderStrategy: with more than one capacity provider, at least one weight must be "
-        "greater than 0",
-    ),
-    _rule(
-        f"self.all(i, self.exists_one(j, {_k8s('j.capacityProvider')} == {_k8s('i.capacityProvider')}))",
-        "capacityProviderStrategy: a capacity provider may appear only once in a strategy",
-    ),
-]
 
 
 FARGATE = "(has(self.requiresCompatibilities) && self.requiresCompatibilities.exists(c, c == 'FARGATE'))"
@@ -48,7 +28,7 @@ FARGATE = "(has(self.requiresCompatibilities) && self.requiresCompatibilities.ex
 
 def _name_rule(spec_field: str, kind: str) -> dict[str, str]:
     return _rule(
-        f"!has(self.spec.{spec_field}) || {_k8s(f'self.spec.{spec_field}')} == self.metadata.name",
+        f"!has(self.spec.{spec_field}) || {k8s_name_cel(f'self.spec.{spec_field}')} == self.metadata.name",
         f"{kind} name rule: spec.{spec_field} must map to metadata.name (lowercase, '_' -> '-')",
     )
 
@@ -191,15 +171,16 @@ KINDS = [
                     "taskDefinition is required unless deploymentController.type is EXTERNAL",
                 ),
             ],
-            "spec.capacityProviderStrategy": STRATEGY_RULES,
+            "spec.capacityProviderStrategy": CEL_RULES,
             "spec.capacityProviderFallback": [
                 _rule(
-                    f"self.all(f, {_k8s('f.capacityProvider')} != {_k8s('f.fallbackCapacityProvider')})",
+                    f"self.all(f, {k8s_name_cel('f.capacityProvider')} != "
+                    f"{k8s_name_cel('f.fallbackCapacityProvider')})",
                     "capacityProviderFallback: a capacity provider cannot fall back to itself",
                 ),
                 _rule(
-                    f"self.all(f, self.exists_one(g, {_k8s('g.capacityProvider')} == "
-                    f"{_k8s('f.capacityProvider')}))",
+                    f"self.all(f, self.exists_one(g, {k8s_name_cel('g.capacityProvider')} == "
+                    f"{k8s_name_cel('f.capacityProvider')}))",
                     "capacityProviderFallback: a capacity provider may have only one fallback",
                 ),
             ],
@@ -246,14 +227,14 @@ KINDS = [
                     "!has(self.defaultCapacityProviderStrategy) "
                     "|| self.defaultCapacityProviderStrategy.all(i, "
                     "has(self.capacityProviders) && self.capacityProviders.exists(p, "
-                    f"{_k8s('p')} == {_k8s('i.capacityProvider')}))",
+                    f"{k8s_name_cel('p')} == {k8s_name_cel('i.capacityProvider')}))",
                     "defaultCapacityProviderStrategy: every provider must be listed in capacityProviders",
                 ),
             ],
-            "spec.defaultCapacityProviderStrategy": STRATEGY_RULES,
+            "spec.defaultCapacityProviderStrategy": CEL_RULES,
             "spec.capacityProviders": [
                 _rule(
-                    f"self.all(p, self.exists_one(q, {_k8s('q')} == {_k8s('p')}))",
+                    f"self.all(p, self.exists_one(q, {k8s_name_cel('q')} == {k8s_name_cel('p')}))",
                     "capacityProviders: a capacity provider may be listed only once",
                 ),
             ],

@@ -21,6 +21,11 @@ def k8s_name(ecs_name: str) -> str:
     return ecs_name.lower().replace("_", "-")
 
 
+def k8s_name_cel(expr: str) -> str:
+    """The same rule in CEL, for the CRDs' validation rules."""
+    return f"{expr}.lowerAscii().replace('_', '-')"
+
+
 def same_object(reference: str, ecs_name: str) -> bool:
     """True when a reference (ECS or Kubernetes form) names the object with this ECS name."""
     return k8s_name(reference) == k8s_name(ecs_name)

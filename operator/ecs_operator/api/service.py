@@ -12,11 +12,13 @@ from typing import Annotated, Any, Literal
 
 from pydantic import Field, model_validator
 
+from ecs_operator.api.capacity_provider_fallback import CapacityProviderFallback
 from ecs_operator.api.common import (
     CapacityProviderStrategy,
     EcsModel,
     EcsName,
     FieldIssue,
+    FreeForm,
     LongString,
     PlacementConstraint,
     ShortString,
@@ -24,162 +26,18 @@ from ecs_operator.api.common import (
     Tags,
     check_strategy,
 )
+from ecs_operator.api.deployment_configuration import DeploymentConfiguration, DeploymentController
 from ecs_operator.api.names import k8s_name, same_object
+from ecs_operator.api.service_networking import (
+    LoadBalancer,
+    NetworkConfiguration,
+    ServiceConnectConfiguration,
+    ServiceRegistry,
+    VpcLatticeConfiguration,
+)
 
 TASK_DEFINITION_REF_PATTERN = r"^[a-zA-Z0-9_-]{1,255}(:[1-9][0-9]{0,9})?$"
 """`family` (latest ACTIVE revision) or `family:N`."""
-
-FreeForm = dict[str, Any]
-
-
-class ThresholdConfiguration(EcsModel):
-    type: Literal["COUNT", "BOUNDED_PERCENT", "UNBOUNDED_PERCENT"] = "BOUNDED_PERCENT"
-    """How value is read: BOUNDED_PERCENT (default; percent of desiredCount, kept within 3-200),
-    UNBOUNDED_PERCENT (percent, not clamped) or COUNT (a number of failed tasks)."""
-    value: Annotated[int, Field(ge=0)] = 50
-    """Threshold value (default 50); percent types round up."""
-
-
-class DeploymentCircuitBreaker(EcsModel):
-    enable: bool
-    """Fail a deployment whose tasks keep failing (pods that fail, crash-loop or never become Ready)."""
-    rollback: bool
-    """On failure, roll the children back to the last COMPLETED deployment; the spec is not rewritten."""
-    resetOnHealthyTask: bool = True
-    """Reset the failure count when a task becomes healthy (default true); false counts over the whole
-    deployment."""
-    thresholdConfiguration: ThresholdConfiguration | None = None
-    """Failed tasks that fail the deployment (default BOUNDED_PERCENT 50: min(200, max(3, ceil(desiredCount /
-    2))))."""
-
-
-class DeploymentAlarms(EcsModel):
-    # ECS's own exports leave alarmNames out when there are none.
-    alarmNames: Annotated[list[ShortString], Field(max_length=100)] | None = None
-    """CloudWatch alarms to watch."""
-    rollback: bool
-    """Roll back when an alarm fires."""
-    enable: bool
-    """Use alarm-based failure detection."""
-
-
-class DeploymentLifecycleHook(EcsModel):
-    hookTargetArn: LongString | None = None
-    """Lambda function to invoke."""
-    roleArn: LongString | None = None
-    """IAM role ECS uses to invoke it."""
-    lifecycleStages: (
-        Annotated[
-            list[
-                Literal[
-                    "RECONCILE_SERVICE",
-                    "PRE_SCALE_UP",
-                    "POST_SCALE_UP",
-                    "TEST_TRAFFIC_SHIFT",
-                    "POST_TEST_TRAFFIC_SHIFT",
-                    "PRODUCTION_TRAFFIC_SHIFT",
-                    "POST_PRODUCTION_TRAFFIC_SHIFT",
-                ]
-            ],
-            Field(max_length=10),
-        ]
-        | None
-    ) = None
-    """Stages of the deployment that invoke the hook."""
-    hookDetails: Any = None
-    """Free-form data passed to the hook."""
-
-
-class LinearConfiguration(EcsModel):
-    stepPercent: float | None = None
-    """Percent of traffic shifted per step."""
-    stepBakeTimeInMinutes: Annotated[int, Field(ge=0)] | None = None
-    """Minutes to wait after each step."""
-
-
-class CanaryConfiguration(EcsModel):
-    canaryPercent: float | None = None
-    """Percent of traffic shifted to the canary."""
-    canaryBakeTimeInMinutes: Annotated[int, Field(ge=0)] | None = None
-    """Minutes to wait before shifting the rest."""
-
-
-class EarlySuccessCriteria(EcsModel):
-    enable: bool | None = None
-    """Complete a rolling deployment early."""
-    healthyPercent: Annotated[int, Field(ge=0, le=100)] | None = None
-    """Healthy percent (0-100, at least minimumHealthyPercent) that counts as success."""
-    sourceServiceRevisionCleanup: Literal["BLOCKING", "DEFERRED"] | None = None
-    """BLOCKING or DEFERRED cleanup of the old revision."""
-
-
-class DeploymentConfiguration(EcsModel):
-    deploymentCircuitBreaker: DeploymentCircuitBreaker | None = None
-    """Deployment circuit breaker: failed tasks of the new deployment are counted against a threshold, with
-    optional rollback."""
-    # Defaults depend on schedulingStrategy (REPLICA 200/100, DAEMON 100/0): applied by the controller.
-    maximumPercent: Annotated[int, Field(ge=0)] | None = None
-    """Upper bound of running+pending tasks during a deployment, in percent of desiredCount rounded down
-    (default 200; DAEMON 100, the only allowed value); becomes the children's maxSurge."""
-    minimumHealthyPercent: Annotated[int, Field(ge=0)] | None = None
-    """Lower bound of healthy tasks during a deployment, in percent of desiredCount rounded up (default 100;
-    DAEMON 0); becomes the children's maxUnavailable and a PodDisruptionBudget."""
-    alarms: DeploymentAlarms | None = None
-    """CloudWatch alarm failure detection; accepted, no effect on Kubernetes."""
-    strategy: Literal["ROLLING", "BLUE_GREEN", "LINEAR", "CANARY"] | None = None
-    """ROLLING (default), BLUE_GREEN, LINEAR or CANARY; accepted, no effect on Kubernetes, deployments always
-    roll."""
-    bakeTimeInMinutes: Annotated[int, Field(ge=0, le=1440)] | None = None
-    """Minutes, 0-1440, to watch a finished BLUE_GREEN deployment; accepted, no effect on Kubernetes."""
-    lifecycleHooks: Annotated[list[DeploymentLifecycleHook], Field(max_length=10)] | None = None
-    """Lambda hooks run at deployment stages; accepted, no effect on Kubernetes."""
-    linearConfiguration: LinearConfiguration | None = None
-    """Traffic steps of a LINEAR deployment; accepted, no effect on Kubernetes."""
-    canaryConfiguration: CanaryConfiguration | None = None
-    """Traffic split of a CANARY deployment; accepted, no effect on Kubernetes."""
-    earlySuccessCriteria: EarlySuccessCriteria | None = None
-    """Lets a rolling deployment complete early; accepted, no effect on Kubernetes."""
-
-
-class DeploymentController(EcsModel):
-    type: Literal["ECS", "CODE_DEPLOY", "EXTERNAL"]
-    """ECS (default, rolling deployments), CODE_DEPLOY or EXTERNAL (taskDefinition may then be omitted); the
-    operator always deploys the ECS way."""
-
-
-class AdvancedConfiguration(EcsModel):
-    alternateTargetGroupArn: LongString | None = None
-    """Target group of the new revision in a blue/green deployment."""
-    productionListenerRule: LongString | None = None
-    """Listener rule for production traffic."""
-    testListenerRule: LongString | None = None
-    """Listener rule for test traffic."""
-    roleArn: LongString | None = None
-    """IAM role ECS uses to change the listeners."""
-
-
-class LoadBalancer(EcsModel):
-    targetGroupArn: LongString | None = None
-    """ALB or NLB target group."""
-    loadBalancerName: ShortString | None = None
-    """Classic Load Balancer name."""
-    containerName: EcsName | None = None
-    """Container to register."""
-    containerPort: Annotated[int, Field(ge=0, le=65535)] | None = None
-    """Port of that container (in its portMappings)."""
-    advancedConfiguration: AdvancedConfiguration | None = None
-    """Blue/green listener settings."""
-
-
-class ServiceRegistry(EcsModel):
-    registryArn: LongString | None = None
-    """Cloud Map service ARN."""
-    port: Annotated[int, Field(ge=0, le=65535)] | None = None
-    """Port for SRV records."""
-    containerName: EcsName | None = None
-    """Container to register (bridge and host network modes)."""
-    containerPort: Annotated[int, Field(ge=0, le=65535)] | None = None
-    """Port of that container."""
 
 
 class PlacementStrategy(EcsModel):
@@ -189,57 +47,6 @@ class PlacementStrategy(EcsModel):
     field: ShortString | None = None
     """spread: instanceId/host (per node) or attribute:<name> such as attribute:ecs.availability-zone (per
     zone); binpack: cpu or memory."""
-
-
-class AwsVpcConfiguration(EcsModel):
-    subnets: Annotated[list[ShortString], Field(max_length=16)]
-    """Subnets of the task ENI, 1-16."""
-    securityGroups: Annotated[list[ShortString], Field(max_length=5)] | None = None
-    """Security groups, at most 5 (default: the VPC's default group)."""
-    assignPublicIp: Literal["ENABLED", "DISABLED"] | None = None
-    """ENABLED or DISABLED (default)."""
-
-
-class NetworkConfiguration(EcsModel):
-    awsvpcConfiguration: AwsVpcConfiguration | None = None
-    """Subnets, security groups and public IP of awsvpc tasks."""
-
-
-class ServiceConnectClientAlias(EcsModel):
-    port: Annotated[int, Field(ge=1, le=65535)]
-    """Port clients connect to, 1-65535."""
-    dnsName: ShortString | None = None
-    """DNS name clients use (default discoveryName.namespace)."""
-    testTrafficRules: FreeForm | None = None
-    """Header rules that route test traffic."""
-
-
-class ServiceConnectService(EcsModel):
-    portName: ShortString
-    """portMappings[].name of the task definition to expose."""
-    discoveryName: ShortString | None = None
-    """Cloud Map name of the service (default portName)."""
-    clientAliases: Annotated[list[ServiceConnectClientAlias], Field(max_length=100)] | None = None
-    """Names and ports clients use."""
-    ingressPortOverride: Annotated[int, Field(ge=0, le=65535)] | None = None
-    """Port the Service Connect proxy listens on."""
-    timeout: FreeForm | None = None
-    """Idle and per-request timeouts."""
-    tls: FreeForm | None = None
-    """TLS settings."""
-
-
-class ServiceConnectConfiguration(EcsModel):
-    enabled: bool
-    """Turn Service Connect on."""
-    namespace: ShortString | None = None
-    """Cloud Map namespace."""
-    services: Annotated[list[ServiceConnectService], Field(max_length=100)] | None = None
-    """Endpoints this service exposes."""
-    logConfiguration: FreeForm | None = None
-    """Log configuration of the Service Connect proxy."""
-    accessLogConfiguration: FreeForm | None = None
-    """Access logs of the Service Connect proxy."""
 
 
 class EBSTagSpecification(EcsModel):
@@ -281,27 +88,6 @@ class ServiceVolumeConfiguration(EcsModel):
     """Name of the task definition's configuredAtLaunch volume."""
     managedEBSVolume: ManagedEBSVolume | None = None
     """EBS volume to create for each task."""
-
-
-class VpcLatticeConfiguration(EcsModel):
-    roleArn: LongString
-    """IAM role ECS uses to register targets."""
-    targetGroupArn: LongString
-    """VPC Lattice target group."""
-    portName: ShortString
-    """portMappings[].name to register."""
-
-
-class CapacityProviderFallback(EcsModel):
-    """Not ECS: move a provider's tasks to another provider while its pods stay unschedulable."""
-
-    capacityProvider: EcsName
-    """Provider whose tasks may move (usually the spot one), ECS or Kubernetes name."""
-    fallbackCapacityProvider: EcsName
-    """Provider that runs them meanwhile (usually on-demand); must differ."""
-    unschedulableSeconds: Annotated[int, Field(ge=0, le=86_400)] = 60
-    """Seconds, 0-86400 (default 60), the provider's pods must stay unschedulable before they move; the return
-    waits at least as long."""
 
 
 class ServiceSpec(EcsModel):

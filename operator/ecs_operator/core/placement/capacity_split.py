@@ -23,13 +23,24 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
-from typing import Any
+from typing import Any, cast
 
-from ecs_operator.api.names import k8s_name
+from ecs_operator.api.strategy_rules import StrategyItem, violations
 
-MAX_ITEMS = 20
-MAX_BASE = 100_000
-MAX_WEIGHT = 1_000
+__all__ = [
+    "ShareRow",
+    "Strategy",
+    "StrategyError",
+    "StrategyItem",
+    "explain",
+    "largest_remainder",
+    "split",
+    "strategy_items",
+    "validate_strategy",
+]
+
+Strategy = Sequence[StrategyItem] | Sequence[Mapping[str, Any]]
+"""Validated StrategyItems (used as they are) or a raw strategy in ECS JSON (read and checked)."""
 
 
 class StrategyError(ValueError):
@@ -43,15 +54,6 @@ class StrategyError(ValueError):
         super().__init__(f"{rule}: {detail}")
         self.rule = rule
         self.detail = detail
-
-
-@dataclass(frozen=True)
-class StrategyItem:
-    """One strategy item with ECS's API defaults applied (base 0, weight 0)."""
-
-    capacity_provider: str
-    base: int = 0
-    weight: int = 0
 
 
 @dataclass(frozen=True)
@@ -103,70 +105,65 @@ def strategy_items(strategy: Sequence[Mapping[str, Any]]) -> list[StrategyItem]:
     return items
 
 
-def _check_items(items: Sequence[StrategyItem]) -> None:
-    if not items:
-        raise StrategyError("no-strategy", "the capacity provider strategy is empty")
-    if len(items) > MAX_ITEMS:
-        raise StrategyError("too-many-items", f"at most {MAX_ITEMS} items, got {len(items)}")
-    seen: dict[str, str] = {}
-    for item in items:
-        name = item.capacity_provider
-        if not 0 <= item.base <= MAX_BASE:
-            raise StrategyError("base-out-of-range", f"{name} base {item.base} is outside 0..{MAX_BASE}")
-        if not 0 <= item.weight <= MAX_WEIGHT:
-            raise StrategyError(
-                "weight-out-of-range", f"{name} weight {item.weight} is outside 0..{MAX_WEIGHT}"
-            )
-        # FARGATE_SPOT and fargate-spot name the same object (docs/design.md#names): duplicates too.
-        key = k8s_name(name)
-        if key in seen:
-            raise StrategyError("duplicate-provider", f"{name} is listed twice (also as {seen[key]})")
-        seen[key] = name
-    with_base = [item.capacity_provider for item in items if item.base > 0]
-    if len(with_base) > 1:
-        # ECS: "Only one capacity provider ... can have a base defined"; an explicit base 0 does not count.
-        raise StrategyError(
-            "more-than-one-base", f"only one provider may have a base, got {', '.join(with_base)}"
-        )
-    if len(items) > 1 and not any(item.weight > 0 for item in items):
-        raise StrategyError(
-            "no-positive-weight", "with more than one provider at least one weight must be > 0"
-        )
-
-
-def validate_strategy(strategy: Sequence[Mapping[str, Any]]) -> None:
-    """Raise StrategyError unless ECS would accept this strategy (docs/design.md#strategy-rules).
+def validate_strategy(strategy: Sequence[Mapping[str, Any]]) -> list[StrategyItem]:
+    """The strategy's items, read once and checked once; StrategyError unless ECS would accept it
+    (api.strategy_rules, docs/design.md#strategy-rules).
 
     An empty strategy is `no-strategy`: it cannot place a task. Whether the providers exist and are
-    associated with the Cluster is checked by `core.strategy.effective_strategy`.
+    associated with the Cluster is checked by `core.placement.strategy.effective_strategy`.
     """
-    _check_items(strategy_items(strategy))
+    items = strategy_items(strategy)
+    if not items:
+        raise StrategyError("no-strategy", "the capacity provider strategy is empty")
+    for rule, detail in violations(items):
+        raise StrategyError(rule.id, detail)
+    return items
 
 
-def _weighted_shares(items: Sequence[StrategyItem], tasks: int) -> list[int]:
-    """Largest-remainder split of `tasks` by weight; weight-0 items get 0."""
-    total_weight = sum(item.weight for item in items)
+def largest_remainder(total: int, weights: Sequence[int], caps: Sequence[int] | None = None) -> list[int]:
+    """Split `total` in proportion to `weights` by the largest-remainder method (docs/design.md#rounding).
+
+    Each entry gets the floor of its exact share, at most its cap; the tasks left go one each to the
+    largest fractional remainders among the entries with weight > 0 still under their cap, ties to the
+    entry listed first. Weight-0 entries get 0. With caps the sum may fall short of `total`.
+    """
+    total_weight = sum(weights)
     if total_weight == 0:
-        return [0] * len(items)
+        return [0] * len(weights)
+    limits = caps if caps is not None else [total] * len(weights)
     # Over the common denominator total_weight, floor and remainder are exact integer arithmetic.
-    floors = [tasks * item.weight // total_weight for item in items]
-    remainders = [tasks * item.weight % total_weight for item in items]
-    leftover = tasks - sum(floors)
-    candidates = [index for index, item in enumerate(items) if item.weight > 0]
-    # sorted() is stable: equal remainders keep strategy order, so ties go to the provider listed first.
-    for index in sorted(candidates, key=lambda i: -remainders[i])[:leftover]:
-        floors[index] += 1
-    return floors
+    shares = [min(total * weight // total_weight, cap) for weight, cap in zip(weights, limits, strict=True)]
+    remainders = [total * weight % total_weight for weight in weights]
+    leftover = total - sum(shares)
+    # sorted() is stable: equal remainders keep their order, so ties go to the entry listed first.
+    for index in sorted(range(len(weights)), key=lambda i: -remainders[i]):
+        if leftover == 0:
+            break
+        if weights[index] > 0 and shares[index] < limits[index]:
+            shares[index] += 1
+            leftover -= 1
+    return shares
 
 
-def explain(strategy: Sequence[Mapping[str, Any]], desired_count: int) -> list[ShareRow]:
+def _items(strategy: Strategy) -> Sequence[StrategyItem]:
+    """StrategyItems come validated (from validate_strategy or effective_strategy): used as they are.
+    Raw ECS JSON is read and checked here."""
+    if (
+        isinstance(strategy, (list, tuple))
+        and strategy
+        and all(isinstance(item, StrategyItem) for item in strategy)
+    ):
+        return cast(Sequence[StrategyItem], strategy)
+    return validate_strategy(cast(Sequence[Mapping[str, Any]], strategy))
+
+
+def explain(strategy: Strategy, desired_count: int) -> list[ShareRow]:
     """The split with its reasons: one row per provider, in strategy order."""
     if isinstance(desired_count, bool) or not isinstance(desired_count, int) or desired_count < 0:
         raise StrategyError(
             "desired-count-out-of-range", f"desiredCount must be an integer >= 0, got {desired_count!r}"
         )
-    items = strategy_items(strategy)
-    _check_items(items)
+    items = _items(strategy)
     if len(items) == 1:
         # ECS is silent here: a single provider with weight 0 is accepted by the API.
         # Decision: a one-item strategy runs every task on its provider, whatever its base and weight.
@@ -183,7 +180,7 @@ def explain(strategy: Sequence[Mapping[str, Any]], desired_count: int) -> list[S
         base_tasks.append(taken)
         remaining -= taken
     total_weight = sum(item.weight for item in items)
-    weighted = _weighted_shares(items, remaining)
+    weighted = largest_remainder(remaining, [item.weight for item in items])
     return [
         ShareRow(
             provider=item.capacity_provider,
@@ -197,10 +194,11 @@ def explain(strategy: Sequence[Mapping[str, Any]], desired_count: int) -> list[S
     ]
 
 
-def split(strategy: Sequence[Mapping[str, Any]], desired_count: int) -> dict[str, int]:
+def split(strategy: Strategy, desired_count: int) -> dict[str, int]:
     """Tasks per capacity provider for `desired_count` tasks (docs/design.md#rounding).
 
-    Keys are the `capacityProvider` strings as given, in strategy order, zeros included.
+    `strategy` is validated StrategyItems or raw ECS JSON (checked here). Keys are the
+    `capacityProvider` strings as given, in strategy order, zeros included.
     Raises StrategyError for an invalid strategy or a negative count.
     """
     return {row.provider: row.count for row in explain(strategy, desired_count)}

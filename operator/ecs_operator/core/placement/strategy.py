@@ -9,13 +9,45 @@ DAEMON services resolve the same way (one DaemonSet per provider; weights do not
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
 from ecs_operator.api.names import same_object
-from ecs_operator.core.placement.capacity_split import StrategyError, strategy_items, validate_strategy
+from ecs_operator.core.placement.capacity_split import StrategyError, StrategyItem, validate_strategy
 
 ON_DEMAND = "on-demand"
+
+
+@dataclass(frozen=True, eq=False)
+class ResolvedItem(StrategyItem, Mapping[str, Any]):
+    """A validated strategy item resolved to its CapacityProvider object: `capacity_provider` is the
+    provider's ECS name, `k8s_name` its object name. `split` takes these as they are.
+
+    It also reads as its ECS JSON item, `{"capacityProvider", "base", "weight", "k8sName"}`, the
+    shape the Service plan indexes.
+    """
+
+    k8s_name: str = field(kw_only=True)
+
+    def _json(self) -> dict[str, Any]:
+        return {
+            "capacityProvider": self.capacity_provider,
+            "base": self.base,
+            "weight": self.weight,
+            "k8sName": self.k8s_name,
+        }
+
+    def __getitem__(self, key: str) -> Any:
+        return self._json()[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._json())
+
+    def __len__(self) -> int:
+        return len(self._json())
+
+    __eq__ = Mapping.__eq__
 
 
 def provider_ecs_name(object_name: str, provider_spec: Mapping[str, Any]) -> str:
@@ -93,21 +125,21 @@ def effective_strategy(
     service_spec: Mapping[str, Any],
     cluster_spec: Mapping[str, Any] | None,
     providers: Mapping[str, Mapping[str, Any]],
-) -> list[dict[str, Any]]:
-    """The strategy a Service runs with, resolved and validated.
+) -> list[ResolvedItem]:
+    """The strategy a Service runs with, read and validated once, then resolved.
 
     `providers` maps CapacityProvider object names to their specs (`name` may be missing).
-    Returns `[{"capacityProvider": ECS name, "base": int, "weight": int, "k8sName": object name}]`
-    in strategy order. Raises StrategyError (`launch-type-and-strategy`, `no-strategy`, the
-    placement rules, `unknown-provider`, `not-associated`).
+    Returns one ResolvedItem per item, in strategy order. Raises StrategyError
+    (`launch-type-and-strategy`, `no-strategy`, the placement rules, `unknown-provider`,
+    `not-associated`).
     """
     strategy, must_be_associated = _chosen_strategy(service_spec, cluster_spec, providers)
-    validate_strategy(strategy)
+    items = validate_strategy(strategy)
     # A Cluster that lists no providers restricts nothing (there is nothing to be associated with).
     cluster_lists_providers = bool((cluster_spec or {}).get("capacityProviders"))
     associated = _associated(cluster_spec, providers)
     resolved = []
-    for item in strategy_items(strategy):
+    for item in items:
         object_name = _resolve(item.capacity_provider, providers)
         if object_name is None:
             raise StrategyError("unknown-provider", f"no CapacityProvider named {item.capacity_provider}")
@@ -116,11 +148,11 @@ def effective_strategy(
                 "not-associated", f"{item.capacity_provider} is not in the Cluster's capacityProviders"
             )
         resolved.append(
-            {
-                "capacityProvider": provider_ecs_name(object_name, providers[object_name]),
-                "base": item.base,
-                "weight": item.weight,
-                "k8sName": object_name,
-            }
+            ResolvedItem(
+                provider_ecs_name(object_name, providers[object_name]),
+                item.base,
+                item.weight,
+                k8s_name=object_name,
+            )
         )
     return resolved

@@ -20,6 +20,7 @@ from fractions import Fraction
 from math import ceil, floor
 from typing import Any
 
+from ecs_operator.core.placement.capacity_split import largest_remainder
 from ecs_operator.core.service import events
 
 REPLICA_DEFAULTS = (100, 200)  # (minimumHealthyPercent, maximumPercent), ECS's defaults
@@ -70,19 +71,10 @@ def _share(budget: int, weights: Mapping[str, int], room: Mapping[str, int]) -> 
         open_ = [k for k in weights if weights[k] > 0 and room[k] > given[k]]
         if not open_:
             break
-        total = sum(weights[k] for k in open_)
-        exact = {k: Fraction(budget * weights[k], total) for k in open_}
-        take = {k: min(floor(exact[k]), room[k] - given[k]) for k in open_}
-        leftover = budget - sum(take.values())
-        for k in sorted(open_, key=lambda k: exact[k] - floor(exact[k]), reverse=True):
-            if leftover == 0:
-                break
-            if take[k] < room[k] - given[k]:
-                take[k] += 1
-                leftover -= 1
-        for k in open_:
-            given[k] += take[k]
-        budget -= sum(take.values())
+        take = largest_remainder(budget, [weights[k] for k in open_], [room[k] - given[k] for k in open_])
+        for k, extra in zip(open_, take, strict=True):
+            given[k] += extra
+        budget -= sum(take)
     return given
 
 
