@@ -167,21 +167,30 @@ def _plan(inputs: ServiceInputs) -> ServicePlan:
     )
 
     # Children: one workload per provider, then what all providers share.
-    apply: list[dict[str, Any]] = []
-    for ecs, replicas in targets.items():
-        k8s, child = k8s_of[ecs], plan_rollout.children[ecs]
-        provider = build.ProviderChild(
-            ecs, k8s, inputs.providers[k8s], replicas, child.max_surge, child.max_unavailable
+    apply = [
+        as_planned(
+            build.workload(
+                body,
+                parts,
+                _provider(ecs, k8s_of[ecs], inputs.providers, plan_rollout),
+                serving,
+                daemon=daemon,
+            ),
+            live_child[ecs],
+            plan_rollout.children[ecs],
+            blocked=plan_rollout.blocked,
+            daemon=daemon,
+            paused=decision.paused,
         )
-        obj = build.workload(body, parts, provider, serving, daemon=daemon)
-        obj = as_planned(obj, live_child[ecs], child, blocked=plan_rollout.blocked, daemon=daemon)
-        if decision.paused and not daemon:
-            obj["spec"]["paused"] = True  # a FAILED deployment with nothing to roll back to launches nothing
-        apply.append(obj)
-    pdb = None
-    if not daemon:
-        selector = build.service_labels(meta["name"])
-        pdb = rollout.pdb_spec(selector, desired, config.get("minimumHealthyPercent", 100))
+        for ecs in targets
+    ]
+    pdb = (
+        None
+        if daemon
+        else rollout.pdb_spec(
+            build.service_labels(meta["name"]), desired, config.get("minimumHealthyPercent", 100)
+        )
+    )
     apply += build.service_wide(body, parts, pdb)
 
     # Retire: children that left the plan go once the remaining children are up (no task lost).
@@ -214,3 +223,12 @@ def _plan(inputs: ServiceInputs) -> ServicePlan:
     )
     requeue = min((r for r in (requeue, breaker_due) if r is not None), default=None)
     return ServicePlan(apply=apply, delete=delete, status=status, events=posted, requeue_after=requeue)
+
+
+def _provider(
+    ecs: str, k8s: str, providers: Mapping[str, Mapping[str, Any]], plan_rollout: rollout.RolloutPlan
+) -> build.ProviderChild:
+    child = plan_rollout.children[ecs]
+    return build.ProviderChild(
+        ecs, k8s, providers[k8s], child.replicas, child.max_surge, child.max_unavailable
+    )

@@ -74,8 +74,10 @@ def as_planned(
     *,
     blocked: bool,
     daemon: bool,
+    paused: bool,
 ) -> dict[str, Any]:
-    """`workload` (freshly built) with what the rollout plan keeps from the live child."""
+    """`workload` (freshly built) with what the rollout plan keeps from the live child. `paused`:
+    a FAILED deployment with nothing to roll back to launches nothing (see `deployments`)."""
     held = live_template(live_child)
     if (blocked or child_plan.hold) and held is not None:
         workload["spec"]["template"] = held  # no budget to start or stop: keep what runs
@@ -86,4 +88,6 @@ def as_planned(
         }
     if not daemon and child_plan.max_surge == 0 and child_plan.max_unavailable == 0:
         workload["spec"]["strategy"] = idle_strategy(live_child)
+    if paused and not daemon:
+        workload["spec"]["paused"] = True
     return workload

@@ -36,7 +36,9 @@ def test_a_child_with_no_budget_still_gets_a_strategy_kubernetes_accepts():
     plan = rolling_update(
         4, {"fargate": 2, "fargate-spot": 2}, minimum_healthy_percent=100, maximum_percent=125
     )
-    obj = as_planned(_built("ecs-svc-2"), None, plan.children["fargate-spot"], blocked=False, daemon=False)
+    obj = as_planned(
+        _built("ecs-svc-2"), None, plan.children["fargate-spot"], blocked=False, daemon=False, paused=False
+    )
     update = obj["spec"]["strategy"]["rollingUpdate"]
     assert update["maxSurge"] + update["maxUnavailable"] > 0
     assert idle_strategy(None) == {
@@ -55,7 +57,9 @@ def test_a_held_child_keeps_its_live_template_and_task_definition_annotation():
         4, {"fargate": 2, "fargate-spot": 2}, minimum_healthy_percent=100, maximum_percent=125
     )
     live = _child("ecs-svc-1")
-    obj = as_planned(_built("ecs-svc-2"), live, plan.children["fargate-spot"], blocked=False, daemon=False)
+    obj = as_planned(
+        _built("ecs-svc-2"), live, plan.children["fargate-spot"], blocked=False, daemon=False, paused=False
+    )
     assert obj["spec"]["template"] == live["spec"]["template"]
     assert obj["metadata"]["annotations"]["ecs-operator.dev/task-definition"] == "web:1"
 
