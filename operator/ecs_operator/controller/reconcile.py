@@ -22,6 +22,8 @@ from ecs_operator.core.cluster import capacity_provider_status, cluster_status
 from ecs_operator.core.k8s.drift import differing_paths, satisfied
 from ecs_operator.core.k8s.timestamps import format_time
 from ecs_operator.core.service import plan as service_plan
+from ecs_operator.core.service import status as service_status
+from ecs_operator.core.service.task_definition_choice import references_family
 from ecs_operator.core.task.state import pod_state
 from ecs_operator.core.task_definition import registration, revisions
 
@@ -153,10 +155,7 @@ def reconcile_task_definition(rt: Runtime, namespace: str, name: str) -> float |
     existing = revisions.revisions_of(
         rt.store.all(kind_key(resources.CONTROLLER_REVISION), namespace), body["metadata"]["uid"]
     )
-    in_use = any(
-        service_plan.references_family(s, name)
-        for s in rt.store.all(kind_key(resources.ECS_SERVICE), namespace)
-    )
+    in_use = any(references_family(s, name) for s in rt.store.all(kind_key(resources.ECS_SERVICE), namespace))
     _, stamp = now_stamp()
     plan = registration.plan_task_definition(body, existing, in_use=in_use, now=stamp)
     if plan.create_revision is not None:
@@ -330,7 +329,7 @@ def reconcile_service(rt: Runtime, namespace: str, name: str) -> float | None:
         return None
     status = plan.status
     if conflicts:
-        status = service_plan.with_ownership_conflict(status, conflicts, body)
+        status = service_status.with_ownership_conflict(status, conflicts, body)
     # The conflict's Warning goes out when it starts (or changes), not on every look.
     reported: dict[str, Any] = next(
         (c for c in (body.get("status") or {}).get("conditions") or [] if c.get("type") == "Ready"), {}

@@ -1,5 +1,6 @@
-"""Issue 6, point 6: scale-in step by step removes exactly the tasks the split says (spot share first,
-base last), stops only tasks (no replacement starts) and opens no deployment."""
+"""Issue 6, point 6: scale-in step by step removes exactly the tasks ECS's split at the new count
+gives (docs/design.md#scale-in: spot share first, base last), stops only tasks (no replacement
+starts) and opens no deployment."""
 
 from __future__ import annotations
 
@@ -8,13 +9,20 @@ from collections import Counter
 from conftest import steady, wait_until
 from scenario import apply, cluster, deployments, live_pods, patch_service_spec, service, task_definition
 
-from ecs_operator.core.placement.capacity_split import split
-
 STRATEGY = [
     {"capacityProvider": "FARGATE", "base": 2, "weight": 1},
     {"capacityProvider": "FARGATE_SPOT", "weight": 3},
 ]
-K8S = {"FARGATE": "fargate", "FARGATE_SPOT": "fargate-spot"}
+# The oracle, worked out by hand from ECS's documented rule (base first, then weight 1:3 by largest
+# remainder, ties to the provider listed first): desired -> (fargate, fargate-spot) running, and the
+# tasks each loses on the way there from the step before.
+START = {"fargate": 4, "fargate-spot": 6}  # 10: base 2, then 8 split 2/6
+STEPS = [
+    (7, {"fargate": 3, "fargate-spot": 4}, {"fargate": 1, "fargate-spot": 2}),  # base 2, 5 = 1.25/3.75 -> 1/4
+    (4, {"fargate": 3, "fargate-spot": 1}, {"fargate-spot": 3}),  # base 2, 2 = 0.5/1.5 -> 1/1 (tie: first)
+    (2, {"fargate": 2}, {"fargate": 1, "fargate-spot": 1}),  # the base alone
+    (1, {"fargate": 1}, {"fargate": 1}),  # below the base: all on it
+]
 
 
 def _running(kube, namespace):
@@ -36,8 +44,8 @@ def test_scale_in_step_by_step_follows_the_split_and_only_stops_tasks(operator, 
     wait_until(lambda: steady(kube, namespace, "app", 10), 90, "app steady at 10")
     deployment_ids = [d["id"] for d in deployments(kube, namespace, "app")]
     before = _running(kube, namespace)
-    assert Counter(before.values()) == {"fargate": 4, "fargate-spot": 6}
-    for desired in (7, 4, 2, 1):
+    assert Counter(before.values()) == START
+    for desired, expected, lost in STEPS:
         patch_service_spec(kube, namespace, "app", desiredCount=desired)
         wait_until(
             lambda desired=desired: (
@@ -47,14 +55,9 @@ def test_scale_in_step_by_step_follows_the_split_and_only_stops_tasks(operator, 
             f"steady at {desired}",
         )
         after = _running(kube, namespace)
-        expected = {K8S[k]: v for k, v in split(STRATEGY, desired).items() if v}
         assert Counter(after.values()) == expected, (desired, Counter(after.values()))
         assert set(after) <= set(before), f"scale-in to {desired} started tasks: {set(after) - set(before)}"
-        removed = Counter(before[name] for name in set(before) - set(after))
-        previous = Counter(before.values())
-        assert removed == {
-            k: previous[k] - expected.get(k, 0) for k in previous if previous[k] > expected.get(k, 0)
-        }
+        assert Counter(before[name] for name in set(before) - set(after)) == lost
         before = after
     # Only the base provider is left, and scaling opened no deployment.
     assert set(before.values()) == {"fargate"}

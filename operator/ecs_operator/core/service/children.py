@@ -222,3 +222,12 @@ def service_account(service: Mapping[str, Any], body: Mapping[str, Any] | None) 
     meta = _metadata(service, body["metadata"]["name"], {})
     meta["annotations"] = dict(body["metadata"].get("annotations") or {})
     return {"apiVersion": "v1", "kind": "ServiceAccount", "metadata": meta}
+
+
+def service_wide(
+    service: Mapping[str, Any], parts: PodTemplateParts, pdb: Mapping[str, Any] | None
+) -> list[dict[str, Any]]:
+    """The children shared by all providers: core Service, PodDisruptionBudget, ServiceAccount."""
+    out = [core_service(service, parts.ports), disruption_budget(service, pdb) if pdb else None]
+    out.append(service_account(service, parts.service_account))
+    return [o for o in out if o]

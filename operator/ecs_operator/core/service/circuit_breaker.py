@@ -25,7 +25,7 @@ bookkeeping and shows `BreakerState.ecs()` as `deployments[].circuitBreaker`.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from fractions import Fraction
@@ -208,3 +208,28 @@ def next_failure_in(
     ]
     upcoming = [d for d in dues if d > 0]
     return min(upcoming) if upcoming else None
+
+
+def look_again_in(
+    config: Mapping[str, Any] | None,
+    primary: Mapping[str, Any],
+    pods: Sequence[PodState],
+    *,
+    grace_seconds: int,
+    now: datetime,
+    not_ready_seconds: Callable[[str], int],
+) -> float | None:
+    """While the breaker watches the PRIMARY's rollout: seconds until its next task would count as
+    failed, so the controller looks again right then. `not_ready_seconds`: as for
+    `deployments.reconcile_deployments`, per `family:N`."""
+    if not (config or {}).get("enable") or primary.get("rolloutState") != "IN_PROGRESS":
+        return None
+    due = next_failure_in(
+        pods,
+        deployment_id=primary["id"],
+        grace_seconds=grace_seconds,
+        now=now,
+        not_ready_seconds=not_ready_seconds(primary["taskDefinition"]),
+    )
+    # Timestamps have whole seconds: one more makes sure the task is overdue by then.
+    return None if due is None else due + 1

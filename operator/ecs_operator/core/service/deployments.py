@@ -32,11 +32,17 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from ecs_operator import API_GROUP
 from ecs_operator.core.k8s.timestamps import format_time
 from ecs_operator.core.service import events
 from ecs_operator.core.service.circuit_breaker import NOT_READY_SECONDS, evaluate
+from ecs_operator.core.service.events import ServiceEvent
+from ecs_operator.core.service.problems import ServiceProblem
 from ecs_operator.core.task.state import Counts, PodState, deployment_label, summarize
 
+# `kubectl annotate ecsservice web ecs-operator.dev/force-new-deployment=$(date +%s)`: the declarative
+# form of UpdateService --force-new-deployment.
+FORCE_NEW_DEPLOYMENT_ANNOTATION = f"{API_GROUP}/force-new-deployment"
 PRIMARY = "PRIMARY"
 ACTIVE = "ACTIVE"
 IN_PROGRESS = "IN_PROGRESS"
@@ -72,6 +78,16 @@ def rollback_reason(deployment_id: str) -> str:
     return f"ECS deployment circuit breaker: rolling back to deploymentId {deployment_id}."
 
 
+def require_ecs_controller(spec: Mapping[str, Any]) -> None:
+    """Only ECS's rolling deployment controller runs here."""
+    if (spec.get("deploymentController") or {}).get("type") == "EXTERNAL":
+        raise ServiceProblem(
+            "ExternalDeploymentController",
+            "deploymentController EXTERNAL: ECS task sets are not supported; ecs-operator runs the "
+            "ECS rolling controller only (remove deploymentController or set it to ECS)",
+        )
+
+
 def fingerprint(spec: Mapping[str, Any], task_definition: str) -> str:
     """What ECS treats as "the same deployment". Unset fields are left out, so adding an empty
     optional field deploys nothing. `forceNewDeployment` counts by value: any change of it (a bool
@@ -80,6 +96,13 @@ def fingerprint(spec: Mapping[str, Any], task_definition: str) -> str:
     relevant["taskDefinition"] = task_definition
     encoded = json.dumps(relevant, sort_keys=True, separators=(",", ":"), default=str)
     return hashlib.sha256(encoded.encode()).hexdigest()[:32]
+
+
+def service_fingerprint(spec: Mapping[str, Any], task_definition: str, meta: Mapping[str, Any]) -> str:
+    """`fingerprint`, plus the force-new-deployment annotation (a restart without a spec change,
+    like `kubectl rollout restart`)."""
+    force = (meta.get("annotations") or {}).get(FORCE_NEW_DEPLOYMENT_ANNOTATION)
+    return fingerprint(spec, f"{task_definition}#{force}" if force else task_definition)
 
 
 def deployment_id(service_uid: str, spec_fingerprint: str, counter: int) -> str:
@@ -96,7 +119,7 @@ class DeploymentsDecision:
     serving_deployment_id: str  # the deployment label those pods carry
     paused: bool  # PRIMARY FAILED without a rollback: pause the children
     steady: bool  # PRIMARY COMPLETED and exactly at desired: "has reached a steady state"
-    events: list[str]  # messages of this reconcile's transitions, oldest first
+    events: list[ServiceEvent]  # this reconcile's transitions, oldest first
     tracking: dict[str, Any]  # store as status.deploymentTracking; pass back next time
 
 
@@ -156,7 +179,7 @@ def reconcile_deployments(
     entries = [dict(d) for d in previous or []]
     before = {d["id"]: dict(d) for d in entries}
     track: dict[str, Any] = dict(tracking or {})
-    messages: list[str] = []
+    messages: list[ServiceEvent] = []
 
     primary = next((d for d in entries if d.get("status") == PRIMARY), None)
     if primary is None or track.get("fingerprint") != spec_fingerprint:

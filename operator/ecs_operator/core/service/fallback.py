@@ -22,15 +22,21 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from ecs_operator.api.names import k8s_name, same_object
+from ecs_operator.core.k8s.quantity import quantity
 from ecs_operator.core.k8s.timestamps import format_time, parse_time
+from ecs_operator.core.placement.node_pool import node_in_pool, node_ready
 from ecs_operator.core.service import events
+from ecs_operator.core.service.events import ServiceEvent
+from ecs_operator.core.service.problems import ServiceProblem
+from ecs_operator.core.task import state
+from ecs_operator.core.task.state import PodState, summarize
 
 
 @dataclass(frozen=True)
 class FallbackPlan:
     targets: dict[str, int]  # replicas per provider after fallbacks; may add a fallback provider
     state: dict[str, Any]  # store as status.fallback and pass back: {"fallbacks": [entry, ...]}
-    events: list[str]
+    events: list[ServiceEvent]
 
     def fallback_from(self) -> dict[str, str]:
         """Fallback provider -> the provider whose replicas it runs (for ProviderStatus.fallbackFrom)."""
@@ -62,7 +68,7 @@ def plan_fallback(
     known = [*targets, *unplaced, *running]
     previous = {e["capacityProvider"]: e for e in (previous_state or {}).get("fallbacks") or []}
     kept: list[dict[str, Any]] = []
-    messages: list[str] = []
+    messages: list[ServiceEvent] = []
 
     for item in policy or []:
         source = _key(item["capacityProvider"], known)
@@ -109,3 +115,76 @@ def plan_fallback(
             }
         )
     return FallbackPlan(targets=adjusted, state={"fallbacks": kept}, events=messages)
+
+
+def pod_requests(pod_spec: Mapping[str, Any]) -> tuple[float, float]:
+    """(cpu, memory) one task asks for: its containers' requests added up."""
+    cpu = memory = 0.0
+    for container in pod_spec.get("containers") or []:
+        requests = (container.get("resources") or {}).get("requests") or {}
+        cpu += quantity(requests.get("cpu"))
+        memory += quantity(requests.get("memory"))
+    return cpu, memory
+
+
+def pool_has_room(
+    provider: Mapping[str, Any],
+    nodes: Sequence[Mapping[str, Any]],
+    pods: Sequence[PodState],
+    request: tuple[float, float],
+) -> bool:
+    """Could one more task start in this pool now? Free = allocatable minus the requests of the
+    tasks we know on each node (the operator's own pods; other workloads are not watched)."""
+    cpu_need, memory_need = request
+    for node in nodes:
+        if not (node_in_pool(provider, node) and node_ready(node)):
+            continue
+        allocatable = (node.get("status") or {}).get("allocatable") or {}
+        on_node = [p for p in pods if p.node_name == node["metadata"]["name"] and not p.deleting]
+        free_cpu = quantity(allocatable.get("cpu")) - cpu_need * len(on_node)
+        free_memory = quantity(allocatable.get("memory")) - memory_need * len(on_node)
+        if free_cpu >= cpu_need and free_memory >= memory_need:
+            return True
+    return False
+
+
+def fallback_for_service(
+    targets: Mapping[str, int],
+    policy: Sequence[Mapping[str, Any]],
+    previous_state: Mapping[str, Any] | None,
+    *,
+    k8s_of: Mapping[str, str],
+    providers: Mapping[str, Mapping[str, Any]],
+    pods: Sequence[PodState],
+    nodes: Sequence[Mapping[str, Any]],
+    pod_spec: Mapping[str, Any],
+    now: datetime,
+    service_name: str,
+) -> tuple[FallbackPlan, dict[str, str]]:
+    """`plan_fallback` over what the controller observed, and `k8s_of` (ECS provider name ->
+    CapacityProvider object) with the fallback providers added."""
+    names = dict(k8s_of)
+    for item in policy:
+        ecs = item["fallbackCapacityProvider"]
+        names.setdefault(ecs, k8s_name(ecs))
+        if names[ecs] not in providers:
+            raise ServiceProblem(
+                "UnknownFallbackProvider", f"capacityProviderFallback names {ecs}, which does not exist"
+            )
+    counts = summarize(pods, key=lambda p: p.provider)
+    since = state.unplaced_since(pods)
+    request = pod_requests(pod_spec)
+    plan = plan_fallback(
+        targets,
+        policy,
+        previous_state,
+        unplaced={ecs: counts[k8s].unplaced if k8s in counts else 0 for ecs, k8s in names.items()},
+        unplaced_since={ecs: since.get(k8s) for ecs, k8s in names.items()},
+        running={ecs: counts[k8s].running if k8s in counts else 0 for ecs, k8s in names.items()},
+        room_available={
+            ecs: pool_has_room(providers[k8s], nodes, pods, request) for ecs, k8s in names.items()
+        },
+        now=now,
+        service_name=service_name,
+    )
+    return plan, names

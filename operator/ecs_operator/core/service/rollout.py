@@ -22,6 +22,7 @@ from typing import Any
 
 from ecs_operator.core.placement.capacity_split import largest_remainder
 from ecs_operator.core.service import events
+from ecs_operator.core.service.events import ServiceEvent
 
 REPLICA_DEFAULTS = (100, 200)  # (minimumHealthyPercent, maximumPercent), ECS's defaults
 DAEMON_DEFAULTS = (0, 100)  # DAEMON: max "must be 100"; min 0 via the API
@@ -44,15 +45,6 @@ class ChildRollout:
     max_unavailable: int
     hold: bool  # keep this child's current pod template: no budget is left for it yet
 
-    def strategy(self) -> dict[str, Any]:
-        """The Deployment's (or DaemonSet's) `spec.strategy`."""
-        surge, unavailable = self.max_surge, self.max_unavailable
-        if surge == 0 and unavailable == 0:
-            # Only for a child whose template does not change (held, up to date or empty), where the
-            # numbers never act; Kubernetes still wants a valid pair, and surge can't cost availability.
-            surge = 1
-        return {"type": "RollingUpdate", "rollingUpdate": {"maxSurge": surge, "maxUnavailable": unavailable}}
-
 
 @dataclass(frozen=True)
 class RolloutPlan:
@@ -60,7 +52,7 @@ class RolloutPlan:
     maximum_tasks: int
     children: dict[str, ChildRollout]
     blocked: bool  # neither a start nor a stop is allowed: submit no new template anywhere
-    message: str | None  # ECS's service event when blocked
+    event: ServiceEvent | None  # ECS's service event when blocked
 
 
 def _share(budget: int, weights: Mapping[str, int], room: Mapping[str, int]) -> dict[str, int]:
@@ -132,8 +124,8 @@ def rolling_update(
         )
         for child, replicas in child_replicas.items()
     }
-    message = events.unable_to_stop_or_start(service_name) if blocked else None
-    return RolloutPlan(floor_tasks, ceiling_tasks, children, blocked, message)
+    event = events.unable_to_stop_or_start(service_name) if blocked else None
+    return RolloutPlan(floor_tasks, ceiling_tasks, children, blocked, event)
 
 
 def pdb_spec(

@@ -6,27 +6,21 @@ NOW = datetime(2026, 11, 21, 23, 0, tzinfo=UTC)
 
 
 def test_documented_ecs_messages_are_word_for_word():
-    assert events.steady_state("web") == "service web has reached a steady state."
-    assert events.capacity_unavailable("web") == (
+    assert events.steady_state("web").message == "service web has reached a steady state."
+    assert events.capacity_unavailable("web").message == (
         "service web was unable to place a task. Reason: Capacity is unavailable at this time. "
         "Please try again later or in a different availability zone."
-    )
-    assert events.no_container_instance("web") == (
-        "service web was unable to place a task because no container instance met all of its requirements."
-    )
-    assert events.unable_to_consistently_start("web") == (
-        "service web is unable to consistently start tasks successfully."
     )
 
 
 def test_unable_to_place_ends_with_exactly_one_period():
-    assert events.unable_to_place("web", "0/3 nodes are available.") == (
+    assert events.unable_to_place("web", "0/3 nodes are available.").message == (
         "service web was unable to place a task. Reason: 0/3 nodes are available."
     )
 
 
 def test_fallback_message_names_provider_count_time_and_fallback():
-    assert events.fallback_started("web", "FARGATE_SPOT", 3, 60, "FARGATE") == (
+    assert events.fallback_started("web", "FARGATE_SPOT", 3, 60, "FARGATE").message == (
         "service web capacity provider FARGATE_SPOT could not place 3 tasks for 60s; running them on FARGATE."
     )
 
@@ -56,16 +50,16 @@ def test_append_event_keeps_only_the_newest_hundred():
 
 
 def test_steady_state_is_not_repeated_within_six_hours_but_is_after():
-    message = events.steady_state("web")
+    message = events.steady_state("web").message
     history = events.append_event([], message, NOW)
     assert not events.should_emit(history, message, NOW + timedelta(hours=5, minutes=59))
     assert events.should_emit(history, message, NOW + timedelta(hours=6))
 
 
 def test_a_different_message_is_always_emitted():
-    history = events.append_event([], events.steady_state("web"), NOW)
-    assert events.should_emit(history, events.capacity_unavailable("web"), NOW)
-    assert events.should_emit([], events.steady_state("web"), NOW)
+    history = events.append_event([], events.steady_state("web").message, NOW)
+    assert events.should_emit(history, events.capacity_unavailable("web").message, NOW)
+    assert events.should_emit([], events.steady_state("web").message, NOW)
 
 
 def _unplaced_service_plan(nodes):
@@ -129,11 +123,11 @@ def _unplaced_service_plan(nodes):
 
 def test_a_spot_pool_without_a_ready_node_is_capacity_unavailable_otherwise_the_scheduler_says_why():
     gone = _unplaced_service_plan([])
-    assert events.capacity_unavailable("web") in [m for _, _, m in gone.events]
+    assert events.capacity_unavailable("web") in gone.events
     node = {
         "metadata": {"name": "n1", "labels": {"pool": "spot"}},
         "status": {"conditions": [{"type": "Ready", "status": "True"}]},
     }
     full = _unplaced_service_plan([node])
-    assert events.unable_to_place("web", "0/3 nodes are available.") in [m for _, _, m in full.events]
-    assert all(t == "Warning" for t, _, m in full.events if "unable to place" in m)
+    assert events.unable_to_place("web", "0/3 nodes are available.") in full.events
+    assert all(e.type == "Warning" for e in full.events if "unable to place" in e.message)

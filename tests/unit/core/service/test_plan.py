@@ -1,4 +1,4 @@
-"""One Service reconcile, decided in pure code (core.service_plan), over hand-made observations."""
+"""One Service reconcile, decided in pure code (core.service.plan), over hand-made observations."""
 
 from __future__ import annotations
 
@@ -111,7 +111,7 @@ def test_a_missing_task_definition_changes_nothing_and_says_why():
     assert plan.apply == [] and plan.delete == []
     ready = next(c for c in plan.status["conditions"] if c["type"] == "Ready")
     assert (ready["status"], ready["reason"]) == ("False", "TaskDefinitionNotFound")
-    assert plan.events[0][:2] == ("Warning", "TaskDefinitionNotFound")
+    assert (plan.events[0].type, plan.events[0].reason) == ("Warning", "TaskDefinitionNotFound")
 
 
 def test_an_inactive_family_serves_no_new_service():
@@ -207,10 +207,10 @@ def test_service_fields_without_kubernetes_meaning_are_listed_with_a_warning():
         "spec.deploymentConfiguration.bakeTimeInMinutes",
         "spec.enableExecuteCommand",
     } <= paths
-    assert any(e[:2] == ("Warning", "IgnoredFields") for e in plan.events)
+    assert any((e.type, e.reason) == ("Warning", "IgnoredFields") for e in plan.events)
     # Reported once: the same list in status raises no new event.
     again = plan_service(inputs(service(body["spec"], plan.status)))
-    assert not any(e[1] == "IgnoredFields" for e in again.events)
+    assert not any(e.reason == "IgnoredFields" for e in again.events)
 
 
 def test_the_spot_grace_cap_is_listed():

@@ -45,8 +45,8 @@ def test_neither_start_nor_stop_blocks_the_deployment_with_ecs_message():
     )
     assert plan.blocked
     assert plan.children["fargate"].hold
-    assert plan.message == events.unable_to_stop_or_start("web")
-    assert plan.message == (
+    assert plan.event == events.unable_to_stop_or_start("web")
+    assert plan.event.message == (
         "service web was unable to stop or start tasks during a deployment because of the service "
         "deployment configuration. Update the minimumHealthyPercent or maximumPercent value and try again."
     )
@@ -106,16 +106,14 @@ def test_children_already_up_to_date_take_no_budget():
     assert not plan.children["fargate-spot"].hold
 
 
-def test_a_child_with_no_budget_still_gets_a_strategy_kubernetes_accepts():
+def test_a_child_with_no_budget_waits_with_zero_zero_the_first_rolls_with_one_surge():
+    # The strategy Kubernetes gets for the waiting child: test_rolling_children.
     plan = rolling_update(
         4, {"fargate": 2, "fargate-spot": 2}, minimum_healthy_percent=100, maximum_percent=125
     )
-    update = plan.children["fargate-spot"].strategy()["rollingUpdate"]
-    assert update["maxSurge"] + update["maxUnavailable"] > 0
-    assert plan.children["fargate"].strategy() == {
-        "type": "RollingUpdate",
-        "rollingUpdate": {"maxSurge": 1, "maxUnavailable": 0},
-    }
+    waiting, first = plan.children["fargate-spot"], plan.children["fargate"]
+    assert (waiting.max_surge, waiting.max_unavailable, waiting.hold) == (0, 0, True)
+    assert (first.max_surge, first.max_unavailable) == (1, 0)
 
 
 def test_a_child_with_no_replicas_is_neither_rolled_nor_held():
