@@ -1,4 +1,5 @@
-"""Container-level rules: command, env, secrets, ports, security, probes, GPUs (core/containers.py)."""
+"""Container-level rules: command, env, secrets, ports, security, probes, GPUs
+(core/task_definition/containers.py)."""
 
 from typing import Any
 
@@ -15,8 +16,8 @@ def task(*containers: dict[str, Any], **fields: Any) -> dict[str, Any]:
     return {"family": "web", "containerDefinitions": list(containers) or [container()], **fields}
 
 
-def only_container(definition: dict[str, Any], **keywords: Any) -> dict[str, Any]:
-    return build_pod_spec(task(definition), **keywords).pod_spec["containers"][0]
+def only_container(definition: dict[str, Any]) -> dict[str, Any]:
+    return build_pod_spec(task(definition)).pod_spec["containers"][0]
 
 
 def paths(result) -> set[str]:
@@ -61,20 +62,11 @@ def test_secrets_become_secret_key_refs_after_plain_variables():
     ]
 
 
-def test_secret_name_for_overrides_the_convention():
-    seen = []
-
-    def lookup(value_from: str) -> tuple[str, str]:
-        seen.append(value_from)
-        return "vault-sync", "token"
-
-    built = only_container(
-        container(secrets=[{"name": "T", "valueFrom": "arn:aws:ssm:r:1:parameter/t"}]), secret_name_for=lookup
-    )
+def test_a_name_and_key_value_from_names_the_secret_and_its_key():
+    built = only_container(container(secrets=[{"name": "T", "valueFrom": "vault-sync:token"}]))
     assert built["env"] == [
         {"name": "T", "valueFrom": {"secretKeyRef": {"name": "vault-sync", "key": "token"}}}
     ]
-    assert seen == ["arn:aws:ssm:r:1:parameter/t"]
 
 
 def test_secret_without_value_from_is_an_error():

@@ -1,0 +1,34 @@
+"""runtimePlatform -> nodeSelector (core/task_definition/runtime_platform.py)."""
+
+from typing import Any
+
+import pytest
+
+from ecs_operator.core.task_definition.pod_spec import build_pod_spec
+
+
+def container(name: str = "app", **fields: Any) -> dict[str, Any]:
+    return {"name": name, "image": "nginx", **fields}
+
+
+def task(*containers: dict[str, Any], **fields: Any) -> dict[str, Any]:
+    return {"family": "web", "containerDefinitions": list(containers) or [container()], **fields}
+
+
+def paths(result) -> set[str]:
+    return {field.path for field in result.unsupported}
+
+
+@pytest.mark.parametrize(
+    ("platform", "selector"),
+    [
+        (
+            {"cpuArchitecture": "ARM64", "operatingSystemFamily": "LINUX"},
+            {"kubernetes.io/arch": "arm64", "kubernetes.io/os": "linux"},
+        ),
+        ({"cpuArchitecture": "X86_64"}, {"kubernetes.io/arch": "amd64"}),
+        ({"operatingSystemFamily": "WINDOWS_SERVER_2022_CORE"}, {"kubernetes.io/os": "windows"}),
+    ],
+)
+def test_runtime_platform_becomes_node_selector(platform, selector):
+    assert build_pod_spec(task(runtimePlatform=platform)).pod_spec["nodeSelector"] == selector
