@@ -21,23 +21,11 @@ from ecs_operator.api.common import (
     StatusModel,
     Tags,
 )
+from ecs_operator.api.task_size import is_fargate_size, parse_cpu, parse_memory
 
 StringList = Annotated[list[LongString], Field(max_length=100)]
 StringMap = dict[str, LongString]
 MAX_CONTAINERS = 10
-
-# Fargate task sizes
-# (https://docs.aws.amazon.com/AmazonECS/latest/developerguide/fargate-tasks-services.html
-# #fargate-tasks-size): cpu units -> allowed memory MiB.
-FARGATE_SIZES: dict[int, set[int]] = {
-    256: {512, 1024, 2048},
-    512: set(range(1024, 4096 + 1, 1024)),
-    1024: set(range(2048, 8192 + 1, 1024)),
-    2048: set(range(4096, 16384 + 1, 1024)),
-    4096: set(range(8192, 30720 + 1, 1024)),
-    8192: set(range(16384, 61440 + 1, 4096)),
-    16384: set(range(32768, 122880 + 1, 8192)),
-}
 
 
 class RepositoryCredentials(EcsModel):
@@ -632,10 +620,10 @@ class TaskDefinitionSpec(EcsModel):
             raise ValueError("FARGATE requires networkMode awsvpc")
         if self.cpu is None or self.memory is None:
             raise ValueError("FARGATE requires task-level cpu and memory")
-        cpu, memory = task_cpu_units(self.cpu), task_memory_mib(self.memory)
+        cpu, memory = parse_cpu(self.cpu), parse_memory(self.memory)
         if cpu is None or memory is None:
-            return  # sizes ECS converts with units we do not parse are left to ECS's own semantics
-        if cpu not in FARGATE_SIZES or memory not in FARGATE_SIZES[cpu]:
+            return  # not a size: refused, naming the field, where the pod is built (core task_size)
+        if not is_fargate_size(cpu, memory):
             raise ValueError(
                 f"FARGATE task size: cpu {self.cpu} with memory {self.memory} is not a valid Fargate "
                 "combination (see the Fargate task size table)"
@@ -643,28 +631,6 @@ class TaskDefinitionSpec(EcsModel):
         for c in self.containerDefinitions:
             if c.stopTimeout is not None and c.stopTimeout > 120:
                 raise ValueError(f"container {c.name}: stopTimeout on FARGATE is at most 120 seconds")
-
-
-def task_cpu_units(value: str) -> int | None:
-    """`"1024"` or `"1 vCPU"` / `"0.25 vcpu"` -> CPU units; None when not a size."""
-    text = value.strip().lower()
-    try:
-        if text.endswith("vcpu"):
-            return round(float(text[:-4].strip()) * 1024)
-        return int(text)
-    except ValueError:
-        return None
-
-
-def task_memory_mib(value: str) -> int | None:
-    """`"2048"` or `"2 GB"` -> MiB; None when not a size."""
-    text = value.strip().lower()
-    try:
-        if text.endswith("gb"):
-            return round(float(text[:-2].strip()) * 1024)
-        return int(text)
-    except ValueError:
-        return None
 
 
 class TaskDefinitionStatus(StatusModel):
