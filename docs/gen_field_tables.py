@@ -13,7 +13,8 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from ecs_operator.api.taskdefinition import ContainerDefinition, LinuxParameters, TaskDefinitionSpec
+from ecs_operator.api.container_definition import ContainerDefinition, LinuxParameters
+from ecs_operator.api.taskdefinition import TaskDefinitionSpec
 from ecs_operator.core.placement import cluster_query_language
 from ecs_operator.core.service import deployments
 from ecs_operator.core.task_definition import containers, pod_spec, system_controls, unsupported, volumes

@@ -1,7 +1,7 @@
 import pytest
 from pydantic import ValidationError
 
-from ecs_operator.api.taskdefinition import HealthCheck
+from ecs_operator.api.container_definition import HealthCheck
 
 
 @pytest.mark.parametrize(
