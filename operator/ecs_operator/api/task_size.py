@@ -13,8 +13,9 @@ from __future__ import annotations
 
 import re
 
-_CPU = re.compile(r"^\s*(?:(?P<units>\d+)|(?P<vcpus>\d+(?:\.\d+)?)\s*vcpu)\s*$", re.IGNORECASE)
-_MEMORY = re.compile(r"^\s*(?:(?P<mib>\d+)|(?P<gb>\d+(?:\.\d+)?)\s*gb)\s*$", re.IGNORECASE)
+# Group 1: the integer form (units, MiB); group 2: the amount of vCPUs or GB (1024 units or MiB each).
+_CPU = re.compile(r"^\s*(?:(\d+)|(\d+(?:\.\d+)?)\s*vcpu)\s*$", re.IGNORECASE)
+_MEMORY = re.compile(r"^\s*(?:(\d+)|(\d+(?:\.\d+)?)\s*gb)\s*$", re.IGNORECASE)
 
 # Fargate task sizes
 # (https://docs.aws.amazon.com/AmazonECS/latest/developerguide/fargate-tasks-services.html
@@ -32,22 +33,21 @@ FARGATE_SIZES: dict[int, set[int]] = {
 
 def parse_cpu(value: object) -> int | None:
     """`"256"`, `256`, `"0.25 vCPU"`, `"1vcpu"` -> CPU units (1024 per vCPU); None when not a size."""
-    match = _CPU.match(str(value))
-    if not match:
-        return None
-    if match["units"] is not None:
-        return int(match["units"])
-    return round(float(match["vcpus"]) * 1024)
+    return _parse(_CPU, value)
 
 
 def parse_memory(value: object) -> int | None:
     """`"512"`, `512`, `"1 GB"`, `"2GB"` -> MiB (ECS reads GB as GiB); None when not a size."""
-    match = _MEMORY.match(str(value))
+    return _parse(_MEMORY, value)
+
+
+def _parse(form: re.Pattern[str], value: object) -> int | None:
+    """The whole number of the first group, or the second group's amount times 1024, rounded."""
+    match = form.match(str(value))
     if not match:
         return None
-    if match["mib"] is not None:
-        return int(match["mib"])
-    return round(float(match["gb"]) * 1024)
+    whole, amount = match.groups()
+    return int(whole) if whole is not None else round(float(amount) * 1024)
 
 
 def is_fargate_size(cpu_units: int, memory_mib: int) -> bool:

@@ -10,25 +10,19 @@ from typing import Any
 import pytest
 from pydantic import ValidationError
 
-from ecs_operator.api import TaskDefinitionSpec
 from ecs_operator.api.container_definition import ContainerDefinition, HealthCheck
 
 
-def taskdef(**overrides: Any) -> dict[str, Any]:
-    spec: dict[str, Any] = {"family": "web", "containerDefinitions": [{"name": "app", "image": "nginx"}]}
-    spec.update(overrides)
-    return spec
-
-
-def rejected(spec: dict[str, Any]) -> str:
+def rejected(definition: dict[str, Any]) -> str:
     with pytest.raises(ValidationError) as error:
-        TaskDefinitionSpec.model_validate(spec)
+        ContainerDefinition.model_validate(definition)
     return str(error.value)
 
 
 def test_memory_must_exceed_memory_reservation() -> None:
-    spec = taskdef(containerDefinitions=[{"name": "app", "memory": 256, "memoryReservation": 256}])
-    assert "must be greater than memoryReservation" in rejected(spec)
+    assert "must be greater than memoryReservation" in rejected(
+        {"name": "app", "memory": 256, "memoryReservation": 256}
+    )
 
 
 @pytest.mark.parametrize(
@@ -44,16 +38,12 @@ def test_memory_must_exceed_memory_reservation() -> None:
 )
 def test_health_check_ranges(field: str, value: int) -> None:
     check = {"command": ["CMD-SHELL", "true"], field: value}
-    assert f"healthCheck.{field}" in rejected(
-        taskdef(containerDefinitions=[{"name": "app", "healthCheck": check}])
-    )
+    assert f"healthCheck.{field}" in rejected({"name": "app", "healthCheck": check})
 
 
 def test_health_check_command_starts_with_cmd_or_cmd_shell() -> None:
     check = {"command": ["curl", "localhost"]}
-    assert "must start with CMD or CMD-SHELL" in rejected(
-        taskdef(containerDefinitions=[{"name": "app", "healthCheck": check}])
-    )
+    assert "must start with CMD or CMD-SHELL" in rejected({"name": "app", "healthCheck": check})
 
 
 @pytest.mark.parametrize(

@@ -4,24 +4,13 @@
 from typing import Any
 
 import pytest
+from task_definition_inputs import container, paths, task
 
 from ecs_operator.core.task_definition.pod_spec import TaskDefinitionError, build_pod_spec
 
 
-def container(name: str = "app", **fields: Any) -> dict[str, Any]:
-    return {"name": name, "image": "nginx", **fields}
-
-
-def task(*containers: dict[str, Any], **fields: Any) -> dict[str, Any]:
-    return {"family": "web", "containerDefinitions": list(containers) or [container()], **fields}
-
-
 def only_container(definition: dict[str, Any]) -> dict[str, Any]:
     return build_pod_spec(task(definition)).pod_spec["containers"][0]
-
-
-def paths(result) -> set[str]:
-    return {field.path for field in result.unsupported}
 
 
 def test_entry_point_is_command_and_command_is_args():

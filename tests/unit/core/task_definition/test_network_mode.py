@@ -1,23 +1,10 @@
 """networkMode, hostname, extraHosts, links and DNS -> pod networking
 (core/task_definition/network_mode.py)."""
 
-from typing import Any
-
 import pytest
+from task_definition_inputs import container, paths, task
 
 from ecs_operator.core.task_definition.pod_spec import TaskDefinitionError, build_pod_spec
-
-
-def container(name: str = "app", **fields: Any) -> dict[str, Any]:
-    return {"name": name, "image": "nginx", **fields}
-
-
-def task(*containers: dict[str, Any], **fields: Any) -> dict[str, Any]:
-    return {"family": "web", "containerDefinitions": list(containers) or [container()], **fields}
-
-
-def paths(result) -> set[str]:
-    return {field.path for field in result.unsupported}
 
 
 @pytest.mark.parametrize("mode", ["awsvpc", "bridge", "default", None])

@@ -1,23 +1,10 @@
 """Pod-level rules of the task definition -> pod template mapping (core/task_definition/pod_spec.py)."""
 
-from typing import Any
-
 import pytest
+from task_definition_inputs import container, paths, task
 
 from ecs_operator.api.labels import ESSENTIAL_CONTAINERS_ANNOTATION
 from ecs_operator.core.task_definition.pod_spec import TaskDefinitionError, build_pod_spec
-
-
-def container(name: str = "app", **fields: Any) -> dict[str, Any]:
-    return {"name": name, "image": "nginx", **fields}
-
-
-def task(*containers: dict[str, Any], **fields: Any) -> dict[str, Any]:
-    return {"family": "web", "containerDefinitions": list(containers) or [container()], **fields}
-
-
-def paths(result) -> set[str]:
-    return {field.path for field in result.unsupported}
 
 
 def test_minimal_task_becomes_one_container_with_default_grace_and_no_ports():

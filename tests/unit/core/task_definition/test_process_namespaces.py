@@ -1,21 +1,9 @@
 """pidMode, ipcMode and initProcessEnabled -> the pod's namespaces
 (core/task_definition/process_namespaces.py)."""
 
-from typing import Any
+from task_definition_inputs import container, paths, task
 
 from ecs_operator.core.task_definition.pod_spec import build_pod_spec
-
-
-def container(name: str = "app", **fields: Any) -> dict[str, Any]:
-    return {"name": name, "image": "nginx", **fields}
-
-
-def task(*containers: dict[str, Any], **fields: Any) -> dict[str, Any]:
-    return {"family": "web", "containerDefinitions": list(containers) or [container()], **fields}
-
-
-def paths(result) -> set[str]:
-    return {field.path for field in result.unsupported}
 
 
 def test_pid_mode_host_and_task_and_ipc_modes():

@@ -1,22 +1,9 @@
 """runtimePlatform -> nodeSelector (core/task_definition/runtime_platform.py)."""
 
-from typing import Any
-
 import pytest
+from task_definition_inputs import task
 
 from ecs_operator.core.task_definition.pod_spec import build_pod_spec
-
-
-def container(name: str = "app", **fields: Any) -> dict[str, Any]:
-    return {"name": name, "image": "nginx", **fields}
-
-
-def task(*containers: dict[str, Any], **fields: Any) -> dict[str, Any]:
-    return {"family": "web", "containerDefinitions": list(containers) or [container()], **fields}
-
-
-def paths(result) -> set[str]:
-    return {field.path for field in result.unsupported}
 
 
 @pytest.mark.parametrize(

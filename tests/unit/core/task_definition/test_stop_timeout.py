@@ -1,16 +1,8 @@
 """stopTimeout -> terminationGracePeriodSeconds (core/task_definition/stop_timeout.py)."""
 
-from typing import Any
+from task_definition_inputs import container, task
 
 from ecs_operator.core.task_definition.pod_spec import build_pod_spec
-
-
-def container(name: str = "app", **fields: Any) -> dict[str, Any]:
-    return {"name": name, "image": "nginx", **fields}
-
-
-def task(*containers: dict[str, Any], **fields: Any) -> dict[str, Any]:
-    return {"family": "web", "containerDefinitions": list(containers) or [container()], **fields}
 
 
 def test_stop_timeout_is_the_largest_container_timeout_with_30_for_unset_ones():

@@ -1,20 +1,8 @@
 """systemControls -> pod sysctls (core/task_definition/system_controls.py)."""
 
-from typing import Any
+from task_definition_inputs import container, paths, task
 
 from ecs_operator.core.task_definition.pod_spec import build_pod_spec
-
-
-def container(name: str = "app", **fields: Any) -> dict[str, Any]:
-    return {"name": name, "image": "nginx", **fields}
-
-
-def task(*containers: dict[str, Any], **fields: Any) -> dict[str, Any]:
-    return {"family": "web", "containerDefinitions": list(containers) or [container()], **fields}
-
-
-def paths(result) -> set[str]:
-    return {field.path for field in result.unsupported}
 
 
 def test_safe_sysctls_become_pod_sysctls_and_unsafe_ones_are_listed():

@@ -1,21 +1,9 @@
 """taskRoleArn -> an IRSA ServiceAccount (core/task_definition/task_role.py)."""
 
-from typing import Any
+from task_definition_inputs import paths, task
 
 from ecs_operator.core.task_definition.pod_spec import build_pod_spec
 from ecs_operator.core.task_definition.task_role import IRSA_ROLE_ANNOTATION
-
-
-def container(name: str = "app", **fields: Any) -> dict[str, Any]:
-    return {"name": name, "image": "nginx", **fields}
-
-
-def task(*containers: dict[str, Any], **fields: Any) -> dict[str, Any]:
-    return {"family": "web", "containerDefinitions": list(containers) or [container()], **fields}
-
-
-def paths(result) -> set[str]:
-    return {field.path for field in result.unsupported}
 
 
 def test_task_role_becomes_an_irsa_service_account_named_after_the_family():

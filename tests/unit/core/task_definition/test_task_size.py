@@ -5,14 +5,11 @@ from typing import Any
 import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
+from task_definition_inputs import container
 
 from ecs_operator.api.task_size import parse_cpu, parse_memory
 from ecs_operator.core.task_definition.pod_spec import TaskDefinitionError, build_pod_spec
 from ecs_operator.core.task_definition.task_size import cpu_units, memory_mib, millicores
-
-
-def container(name: str = "app", **fields: Any) -> dict[str, Any]:
-    return {"name": name, "image": "nginx", **fields}
 
 
 def resources_of(*containers: dict[str, Any], **task_fields: Any) -> list[dict[str, Any]]:
