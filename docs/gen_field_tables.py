@@ -13,10 +13,11 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from ecs_operator.api.taskdefinition import ContainerDefinition, LinuxParameters, TaskDefinitionSpec
+from ecs_operator.api.container_definition import ContainerDefinition, LinuxParameters
+from ecs_operator.api.taskdefinition import TaskDefinitionSpec
 from ecs_operator.core.placement import cluster_query_language
 from ecs_operator.core.service import deployments
-from ecs_operator.core.task_definition import containers, pod_spec, unsupported, volumes
+from ecs_operator.core.task_definition import containers, pod_spec, system_controls, unsupported, volumes
 
 OUT = Path(__file__).resolve().parent / "field-mapping-tables.md"
 
@@ -145,10 +146,10 @@ def render() -> str:
         "## Sysctls",
         "",
         "`systemControls` become pod `securityContext.sysctls` only for Kubernetes' safe set; others are",
-        "listed (they need the kubelet's `--allowed-unsafe-sysctls`). Source: `core/task_definition/pod_spec.py`",
-        "`SAFE_SYSCTLS`:",
+        "listed (they need the kubelet's `--allowed-unsafe-sysctls`). Source:",
+        "`core/task_definition/system_controls.py` `SAFE_SYSCTLS`:",
         "",
-        ", ".join(code(k) for k in sorted(pod_spec.SAFE_SYSCTLS)),
+        ", ".join(code(k) for k in sorted(system_controls.SAFE_SYSCTLS)),
         "",
         "## Service fields that start a new deployment",
         "",

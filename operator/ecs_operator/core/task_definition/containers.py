@@ -1,14 +1,15 @@
 """One ECS container definition as one Kubernetes container (the parts that live on the container).
 
-Pod-wide effects of container fields (hostname, DNS, /etc/hosts, sysctls, stop timeout, init
-process) are in `podspec`; volumes in `volumes`; cpu/memory in `task_size`; start order in
-`container_order`; probes in `health`.
+Pod-wide effects of container fields are in their own modules: hostname, DNS and /etc/hosts in
+`network_mode`, sysctls in `system_controls`, the stop timeout in `stop_timeout`, the init process in
+`process_namespaces`; volumes in `volumes`; cpu/memory in `task_size`; start order in
+`container_order`; probes in `health_check`.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -25,9 +26,7 @@ from ecs_operator.core.task_definition.unsupported import (
     whole_number,
 )
 
-SecretNameFor = Callable[[str], tuple[str, str]]
-
-# Container fields this module maps; podspec, task_size, volumes and container_order map the rest.
+# Container fields this module maps; pod_spec lists the modules that map the rest.
 MAPPED_HERE = frozenset(
     {
         "name",
@@ -76,7 +75,6 @@ class PodWide:
 
     network_mode: str
     windows: bool
-    secret_name_for: SecretNameFor | None
     unsupported: list[UnsupportedField]
     port_names: set[str] = field(default_factory=set)
     ports_in_use: dict[tuple[int, str], str] = field(default_factory=dict)
@@ -107,7 +105,7 @@ def build_container(definition: Mapping[str, Any], plan: ContainerPlan, pod: Pod
         container["args"] = [str(part) for part in definition["command"]]
     if is_set(definition.get("workingDirectory")):
         container["workingDir"] = definition["workingDirectory"]
-    env = _environment(definition, path, pod)
+    env = _environment(definition, path)
     if env:
         container["env"] = env
     ports = _ports(definition, path, plan.name, pod)
@@ -145,7 +143,7 @@ def _unknown_item_keys(definition: Mapping[str, Any], path: str) -> list[Unsuppo
     return found
 
 
-def _environment(definition: Mapping[str, Any], path: str, pod: PodWide) -> list[dict[str, Any]]:
+def _environment(definition: Mapping[str, Any], path: str) -> list[dict[str, Any]]:
     env: list[dict[str, Any]] = []
     for index, variable in enumerate(definition.get("environment") or []):
         if not is_set(variable.get("name")):
@@ -158,10 +156,7 @@ def _environment(definition: Mapping[str, Any], path: str, pod: PodWide) -> list
         secret_path = f"{path}.secrets[{index}]"
         if not is_set(secret.get("name")) or not is_set(secret.get("valueFrom")):
             raise TaskDefinitionError(secret_path, "a secret needs a name and a valueFrom")
-        if pod.secret_name_for is not None:
-            secret_name, key = pod.secret_name_for(secret["valueFrom"])
-        else:
-            secret_name, key = secret_key_for(secret["valueFrom"], f"{secret_path}.valueFrom")
+        secret_name, key = secret_key_for(secret["valueFrom"], f"{secret_path}.valueFrom")
         env.append({"name": secret["name"], "valueFrom": {"secretKeyRef": {"name": secret_name, "key": key}}})
     return env
 

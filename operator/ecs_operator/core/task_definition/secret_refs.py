@@ -9,8 +9,7 @@
   (`/path/to/x`, `x`) -> Secret `x`, key `value`.
 - `name:key` (not an ARN) -> Secret `name`, key `key`.
 Secret names go through the name rule and become DNS subdomains (`Prod_DB/pass` -> `prod-db-pass`);
-keys keep their case, with characters a Secret key cannot hold replaced by `_`. Callers with another
-scheme pass `secret_name_for` to `build_pod_spec`.
+keys keep their case, with characters a Secret key cannot hold replaced by `_`.
 """
 
 from __future__ import annotations

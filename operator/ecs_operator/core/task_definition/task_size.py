@@ -4,12 +4,12 @@ The rule (docs/design.md#the-mapping; https://docs.aws.amazon.com/AmazonECS/late
 - container `cpu` units -> `requests.cpu` = units/1024 cores, in millicores rounded down (256 -> 250m).
 - container `memory` -> `limits.memory`; `memoryReservation` -> `requests.memory`; with only `memory`
   the request equals the limit.
-- task-level `cpu`/`memory` bound the pod. Kubernetes has no task-wide cgroup for a Deployment's
-  pods, so the task size is divided among the containers: a container keeps what it states, and the
-  containers that state nothing share what is left equally (never less than ECS's floor: 2 units,
-  6 MiB). With task `cpu`, every container then has a cpu limit, and with task `memory` a memory
-  limit, and the limits add up to the task size. A container that leaves its request unset requests
-  its share, as Fargate reserves the whole task size.
+- task-level `cpu`/`memory` (read by `api.task_size`, the one parser of ECS's forms) bound the pod.
+  Kubernetes has no task-wide cgroup for a Deployment's pods, so the task size is divided among the
+  containers: a container keeps what it states, and the containers that state nothing share what is
+  left equally (never less than ECS's floor: 2 units, 6 MiB). With task `cpu`, every container then
+  has a cpu limit, and with task `memory` a memory limit, and the limits add up to the task size. A
+  container that leaves its request unset requests its share, as Fargate reserves the whole task size.
 - init containers that run to completion run before the others (Kubernetes counts a pod as the larger
   of any one init container and the sum of the rest), so they do not take part in the sharing: one
   that states nothing gets what the sidecars leave of the task size.
@@ -19,36 +19,31 @@ The rule (docs/design.md#the-mapping; https://docs.aws.amazon.com/AmazonECS/late
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from ecs_operator.api.task_size import parse_cpu, parse_memory
 from ecs_operator.core.task_definition.container_order import Role
 from ecs_operator.core.task_definition.unsupported import TaskDefinitionError, is_set, whole_number
 
 MIN_CPU_UNITS = 2  # ECS gives a container with no or 0 cpu 2 shares
 MIN_MEMORY_MIB = 6  # Docker refuses less
-_CPU = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(vcpu)?\s*$", re.IGNORECASE)
-_MEMORY = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(gb|gib|mb|mib)?\s*$", re.IGNORECASE)
 
 
 def cpu_units(value: Any, path: str) -> int:
-    """`"256"`, `256`, `"0.25 vCPU"`, `"1 vcpu"` -> CPU units (1024 per vCPU)."""
-    match = _CPU.match(str(value))
-    if not match:
+    """The task's CPU units; an error naming `path` when `value` is not a size."""
+    units = parse_cpu(value)
+    if units is None:
         raise TaskDefinitionError(path, f"cpu {value!r} is neither CPU units (256) nor vCPUs ('0.25 vCPU')")
-    amount = float(match.group(1))
-    return round(amount * 1024) if match.group(2) else round(amount)
+    return units
 
 
 def memory_mib(value: Any, path: str) -> int:
-    """`"512"`, `512`, `"1 GB"`, `"2GB"` -> MiB (ECS reads GB as GiB)."""
-    match = _MEMORY.match(str(value))
-    if not match:
+    """The task's memory in MiB; an error naming `path` when `value` is not a size."""
+    mib = parse_memory(value)
+    if mib is None:
         raise TaskDefinitionError(path, f"memory {value!r} is neither MiB (512) nor GB ('1 GB')")
-    amount = float(match.group(1))
-    unit = (match.group(2) or "").lower()
-    return round(amount * 1024) if unit in ("gb", "gib") else round(amount)
+    return mib
 
 
 def millicores(units: int) -> str:

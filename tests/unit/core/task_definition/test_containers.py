@@ -1,26 +1,16 @@
-"""Container-level rules: command, env, secrets, ports, security, probes, GPUs (core/containers.py)."""
+"""Container-level rules: command, env, secrets, ports, security, probes, GPUs
+(core/task_definition/containers.py)."""
 
 from typing import Any
 
 import pytest
+from task_definition_inputs import container, paths, task
 
 from ecs_operator.core.task_definition.pod_spec import TaskDefinitionError, build_pod_spec
 
 
-def container(name: str = "app", **fields: Any) -> dict[str, Any]:
-    return {"name": name, "image": "nginx", **fields}
-
-
-def task(*containers: dict[str, Any], **fields: Any) -> dict[str, Any]:
-    return {"family": "web", "containerDefinitions": list(containers) or [container()], **fields}
-
-
-def only_container(definition: dict[str, Any], **keywords: Any) -> dict[str, Any]:
-    return build_pod_spec(task(definition), **keywords).pod_spec["containers"][0]
-
-
-def paths(result) -> set[str]:
-    return {field.path for field in result.unsupported}
+def only_container(definition: dict[str, Any]) -> dict[str, Any]:
+    return build_pod_spec(task(definition)).pod_spec["containers"][0]
 
 
 def test_entry_point_is_command_and_command_is_args():
@@ -61,20 +51,11 @@ def test_secrets_become_secret_key_refs_after_plain_variables():
     ]
 
 
-def test_secret_name_for_overrides_the_convention():
-    seen = []
-
-    def lookup(value_from: str) -> tuple[str, str]:
-        seen.append(value_from)
-        return "vault-sync", "token"
-
-    built = only_container(
-        container(secrets=[{"name": "T", "valueFrom": "arn:aws:ssm:r:1:parameter/t"}]), secret_name_for=lookup
-    )
+def test_a_name_and_key_value_from_names_the_secret_and_its_key():
+    built = only_container(container(secrets=[{"name": "T", "valueFrom": "vault-sync:token"}]))
     assert built["env"] == [
         {"name": "T", "valueFrom": {"secretKeyRef": {"name": "vault-sync", "key": "token"}}}
     ]
-    assert seen == ["arn:aws:ssm:r:1:parameter/t"]
 
 
 def test_secret_without_value_from_is_an_error():

@@ -1,17 +1,15 @@
-"""CPU and memory: container units/MiB and the task size bound (core/task_size.py)."""
+"""CPU and memory: container units/MiB and the task size bound (core/task_definition/task_size.py)."""
 
 from typing import Any
 
 import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
+from task_definition_inputs import container
 
+from ecs_operator.api.task_size import parse_cpu, parse_memory
 from ecs_operator.core.task_definition.pod_spec import TaskDefinitionError, build_pod_spec
 from ecs_operator.core.task_definition.task_size import cpu_units, memory_mib, millicores
-
-
-def container(name: str = "app", **fields: Any) -> dict[str, Any]:
-    return {"name": name, "image": "nginx", **fields}
 
 
 def resources_of(*containers: dict[str, Any], **task_fields: Any) -> list[dict[str, Any]]:
@@ -33,6 +31,27 @@ def test_task_cpu_accepts_units_and_vcpus(text, units):
 )
 def test_task_memory_accepts_mib_and_gb(text, mib):
     assert memory_mib(text, "memory") == mib
+
+
+# Each form tests/unit/api/test_api_task_size.py names, accepted or not.
+SIZE_FORMS = ["1024", 256, " 1024 ", "1 vCPU", "1vCPU", "0.25 vCPU", "2VCPU", "1 GB", "1GB", "0.5 GB", "2 gb"]
+NOT_SIZES = ["2 GiB", "2GiB", "512 MB", "512 MiB", "1024.5", "+1024", "-256", "1_024", "1e3 vCPU", "inf GB"]
+
+
+@pytest.mark.parametrize("text", SIZE_FORMS + NOT_SIZES)
+def test_the_core_reads_task_sizes_as_the_models_do(text):
+    for parse, read in ((parse_cpu, cpu_units), (parse_memory, memory_mib)):
+        expected = parse(text)
+        if expected is None:
+            with pytest.raises(TaskDefinitionError):
+                read(text, "p")
+        else:
+            assert read(text, "p") == expected
+
+
+def test_gib_is_not_an_ecs_memory_size_and_the_pod_is_refused():
+    with pytest.raises(TaskDefinitionError, match=r"^memory: memory '2 GiB' is neither"):
+        build_pod_spec({"family": "w", "memory": "2 GiB", "containerDefinitions": [container()]})
 
 
 def test_unparseable_task_size_is_an_error_naming_the_field():

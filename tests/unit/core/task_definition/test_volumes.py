@@ -3,12 +3,9 @@
 from typing import Any
 
 import pytest
+from task_definition_inputs import container, paths
 
 from ecs_operator.core.task_definition.pod_spec import TaskDefinitionError, build_pod_spec
-
-
-def container(name: str = "app", **fields: Any) -> dict[str, Any]:
-    return {"name": name, "image": "nginx", **fields}
 
 
 def build(*containers: dict[str, Any], volumes: list[dict[str, Any]] | None = None):
@@ -18,10 +15,6 @@ def build(*containers: dict[str, Any], volumes: list[dict[str, Any]] | None = No
 
 def mount(volume: str, path: str, **extra: Any) -> dict[str, Any]:
     return {"sourceVolume": volume, "containerPath": path, **extra}
-
-
-def paths(result) -> set[str]:
-    return {field.path for field in result.unsupported}
 
 
 def test_host_source_path_is_host_path_and_no_host_is_empty_dir():
