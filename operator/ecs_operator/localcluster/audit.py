@@ -13,6 +13,7 @@ from typing import Any
 
 # The namespace the integration tests run the operator's ServiceAccount in.
 AUDITED_NAMESPACE = "ecs-operator-under-test"
+DECISION = "authorization.k8s.io/decision"  # the authorizer's verdict, "allow" or "forbid"
 
 
 def audit_policy(namespace: str = AUDITED_NAMESPACE) -> dict[str, Any]:
@@ -31,13 +32,15 @@ def audit_policy(namespace: str = AUDITED_NAMESPACE) -> dict[str, Any]:
 
 @dataclass(frozen=True)
 class Request:
-    """One audited resource request: (group, resource[/subresource], verb) and how it ended."""
+    """One audited resource request: (group, resource[/subresource], verb), whether RBAC allowed
+    it, and how it ended (a 403 may also come from admission, e.g. a namespace being deleted)."""
 
     group: str
     resource: str
     verb: str
     namespace: str
     code: int | None
+    allowed: bool
 
     @property
     def triple(self) -> tuple[str, str, str]:
@@ -49,7 +52,9 @@ def requests(log: Path, username: str, since: datetime) -> list[Request]:
     its response starts and again when it ends; the later code wins)."""
     by_id: dict[str, Request] = {}
     for event in _events(log):
-        if (event.get("user") or {}).get("username") != username or "objectRef" not in event:
+        if (event.get("user") or {}).get("username") != username:
+            continue
+        if not (event.get("objectRef") or {}).get("resource"):  # discovery: /api, /apis
             continue
         if _timestamp(event["requestReceivedTimestamp"]) < since:
             continue
@@ -65,6 +70,7 @@ def requests(log: Path, username: str, since: datetime) -> list[Request]:
             event["verb"],
             ref.get("namespace", ""),
             code if code is not None else (previous.code if previous else None),
+            (event.get("annotations") or {}).get(DECISION) == "allow",
         )
     return list(by_id.values())
 

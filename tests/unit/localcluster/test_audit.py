@@ -6,7 +6,18 @@ from ecs_operator.localcluster import audit
 SA = "system:serviceaccount:ops:op"
 
 
-def event(audit_id, verb, resource, *, stage="ResponseComplete", code=200, group="", sub=None, user=SA):
+def event(
+    audit_id,
+    verb,
+    resource,
+    *,
+    stage="ResponseComplete",
+    code=200,
+    group="",
+    sub=None,
+    user=SA,
+    decision="allow",
+):
     ref = {"resource": resource, "apiGroup": group, "namespace": "ns"}
     if sub:
         ref["subresource"] = sub
@@ -17,6 +28,7 @@ def event(audit_id, verb, resource, *, stage="ResponseComplete", code=200, group
         "user": {"username": user},
         "objectRef": ref,
         "responseStatus": {"code": code},
+        "annotations": {audit.DECISION: decision},
         "requestReceivedTimestamp": "2026-01-01T10:00:00.123456Z",
     }
 
@@ -35,6 +47,7 @@ def test_requests_are_the_users_own_once_each_with_subresources_and_codes(tmp_pa
             event("1", "watch", "pods"),
             event("2", "patch", "ecsservices", group="ecs-operator.dev", sub="status", code=403),
             event("3", "get", "nodes", user="system:admin"),
+            event("4", "get", "", group=""),
         ],
         tail='{"half a line',
     )
@@ -43,7 +56,13 @@ def test_requests_are_the_users_own_once_each_with_subresources_and_codes(tmp_pa
         ("", "pods", "watch"),
         ("ecs-operator.dev", "ecsservices/status", "patch"),
     ]
-    assert [r.code for r in found if r.verb == "patch"] == [403]
+    assert [(r.code, r.allowed) for r in found if r.verb == "patch"] == [(403, True)]  # refused by admission
+
+
+def test_the_authorizers_refusal_is_told_from_admissions(tmp_path):
+    log = write(tmp_path, [event("1", "get", "pods", code=403, decision="forbid")])
+    (found,) = audit.requests(log, SA, datetime(2026, 1, 1, tzinfo=UTC))
+    assert not found.allowed
 
 
 def test_requests_before_the_session_are_left_out(tmp_path):
