@@ -19,7 +19,7 @@ import os
 import re
 import subprocess
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -198,6 +198,23 @@ def delete_chart_identity(kube_tools: Path, admin_kubeconfig: Path, identity: Ch
         capture_output=True,
         text=True,
     )
+
+
+@pytest.fixture
+def chart_rbac(
+    kube_tools: Path, kubeconfig: Path, api_client: client.ApiClient, tmp_path: Path
+) -> Iterator[Callable[..., ChartIdentity]]:
+    """For a test that runs an operator of its own under the chart's RBAC: `chart_rbac(*values)`
+    makes the identity (see `chart_identity`); it is deleted after the test."""
+    made: list[ChartIdentity] = []
+
+    def make(*set_args: str) -> ChartIdentity:
+        made.append(chart_identity(kube_tools, kubeconfig, api_client, tmp_path, *set_args))
+        return made[-1]
+
+    yield make
+    for identity in made:
+        delete_chart_identity(kube_tools, kubeconfig, identity)
 
 
 @pytest.fixture(scope="session")
