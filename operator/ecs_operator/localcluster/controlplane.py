@@ -21,7 +21,7 @@ from pathlib import Path
 import yaml
 from kubernetes import client, config
 
-from ecs_operator.localcluster import components, fleet, processes
+from ecs_operator.localcluster import admission, audit, components, fleet, processes
 from ecs_operator.localcluster.binaries import ensure_binaries
 from ecs_operator.localcluster.kubeconfig import build_kubeconfig
 from ecs_operator.localcluster.layout import Layout
@@ -162,6 +162,8 @@ def _start(name: str, layout: Layout, bin_dir: Path, timeout: float, progress: P
     kubeconfig = build_kubeconfig(name, server, *pki_files.values())
     _write_private(layout.kubeconfig, yaml.safe_dump(kubeconfig).encode())
     layout.scheduler_config.write_text(yaml.safe_dump(components.scheduler_config(layout)))
+    layout.admission_config.write_text(yaml.safe_dump(admission.admission_configuration()))
+    layout.audit_policy.write_text(yaml.safe_dump(audit.audit_policy()))
 
     progress(f"starting etcd on 127.0.0.1:{ports.etcd_client}")
     _launch(layout, "etcd", components.etcd_args(bin_dir, layout, ports))

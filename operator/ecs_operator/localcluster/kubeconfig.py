@@ -31,3 +31,18 @@ def build_kubeconfig(
 
 def _b64(data: bytes) -> str:
     return base64.b64encode(data).decode("ascii")
+
+
+def with_token(config: dict[str, Any], user: str, token: str) -> dict[str, Any]:
+    """The same cluster reached as `user` with a bearer token (a ServiceAccount's, say): how a test
+    runs a client under exactly the rights RBAC gives that account."""
+    (cluster,) = config["clusters"]
+    return {
+        "apiVersion": "v1",
+        "kind": "Config",
+        "clusters": [cluster],
+        "users": [{"name": user, "user": {"token": token}}],
+        "contexts": [{"name": user, "context": {"cluster": cluster["name"], "user": user}}],
+        "current-context": user,
+        "preferences": {},
+    }

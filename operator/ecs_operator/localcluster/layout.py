@@ -75,6 +75,19 @@ class Layout:
         return self.state_dir / "kube-scheduler.yaml"
 
     @property
+    def admission_config(self) -> Path:
+        return self.state_dir / "admission.yaml"
+
+    @property
+    def audit_policy(self) -> Path:
+        return self.state_dir / "audit-policy.yaml"
+
+    @property
+    def audit_log(self) -> Path:
+        """The API server's audit log (localcluster/audit.py says whose requests it holds)."""
+        return self.logs_dir / "audit.log"
+
+    @property
     def state_file(self) -> Path:
         """Ports, versions and the bin dir of the running cluster (JSON)."""
         return self.state_dir / "cluster.json"

@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-import base64
-import subprocess
 from collections import Counter
 from pathlib import Path
 
-import yaml
-from conftest import EXAMPLES, REPO, ecs_service, pods_of, steady, wait_until
+from conftest import EXAMPLES, ecs_service, pods_of, steady, wait_until
 
 from ecs_operator.controller import resources
+from ecs_operator.localcluster import audit
+from ecs_operator.localcluster.layout import Layout
 from ecs_operator.localrun import OperatorProcess, apply_manifests, read_manifests
 
 WEB = [EXAMPLES / "01-cluster.yaml", EXAMPLES / "10-web.yaml"]
@@ -82,122 +81,44 @@ def test_a_provider_that_leaves_the_strategy_is_removed_after_its_replacements_r
     wait_until(lambda: steady(kube, namespace, "web", 10), 60, "web steady on FARGATE only")
 
 
-def _chart_rbac(tools: str, namespace: str) -> list[dict]:
-    manifest = subprocess.run(
-        [
-            f"{tools}/helm",
-            "template",
-            "rbac-proof",
-            str(REPO / "charts" / "ecs-operator"),
-            "--namespace",
-            namespace,
-            "--set",
-            "defaultCapacityProviders.enabled=false",
-        ],
-        check=True,
-        capture_output=True,
-        text=True,
-    ).stdout
-    wanted = {"ServiceAccount", "ClusterRole", "ClusterRoleBinding"}
-    return [d for d in yaml.safe_load_all(manifest) if d and d["kind"] in wanted]
-
-
-def test_the_chart_cluster_role_is_enough_for_the_operator_to_reconcile_the_examples(
-    operator, kube, kubeconfig, api_client, namespace, tmp_path: Path
+def test_with_watch_namespaces_the_chart_role_in_the_namespace_is_enough_to_reconcile_the_examples(
+    operator, kube, chart_rbac, control_plane, namespace, tmp_path: Path
 ):
-    tools = (
-        subprocess.run(
-            ["bash", str(REPO / "hack" / "kube-tools.sh")], check=True, capture_output=True, text=True
-        )
-        .stdout.strip()
-        .splitlines()[-1]
+    """`watchNamespaces`: the writes come from a Role in the namespace, the ClusterRole holds only
+    cluster-scoped rights and listings. The session's operator (all namespaces, the ClusterRole)
+    stands aside while one serving just this namespace does the work."""
+    identity = chart_rbac(f"watchNamespaces={{{namespace}}}")
+    roles = [d for d in identity.objects if d["kind"] == "Role"]
+    assert [r["metadata"]["namespace"] for r in roles] == [namespace]
+    operator.stop()  # the namespace's operator must do the work alone
+    proof = OperatorProcess(
+        identity.kubeconfig, tmp_path / "ns-operator.log", extra_args=["--namespace", namespace]
     )
-    rbac = _chart_rbac(tools, namespace)
-    for doc in rbac:
-        doc["metadata"]["name"] = doc["metadata"]["name"] + (
-            "" if doc["kind"] == "ServiceAccount" else f"-{namespace}"
-        )
-        if doc["kind"] == "ClusterRoleBinding":
-            doc["roleRef"]["name"] = doc["roleRef"]["name"] + f"-{namespace}"
-        apply_manifests(kube, [doc], namespace)
-    account = next(d for d in rbac if d["kind"] == "ServiceAccount")["metadata"]["name"]
-    token = kube._call(
-        "POST",
-        f"/api/v1/namespaces/{namespace}/serviceaccounts/{account}/token",
-        {
-            "apiVersion": "authentication.k8s.io/v1",
-            "kind": "TokenRequest",
-            "spec": {"expirationSeconds": 3600},
-        },
-    )["status"]["token"]
-    config = yaml.safe_load(Path(kubeconfig).read_text())
-    cluster = config["clusters"][0]["cluster"]
-    sa_config = {
-        "apiVersion": "v1",
-        "kind": "Config",
-        "current-context": "sa",
-        "clusters": [{"name": "local", "cluster": cluster}],
-        "users": [{"name": "sa", "user": {"token": token}}],
-        "contexts": [{"name": "sa", "context": {"cluster": "local", "user": "sa", "namespace": namespace}}],
-    }
-    if "certificate-authority" in cluster and "certificate-authority-data" not in cluster:
-        ca = Path(cluster["certificate-authority"]).read_bytes()
-        cluster["certificate-authority-data"] = base64.b64encode(ca).decode()
-        del cluster["certificate-authority"]
-    sa_kubeconfig = tmp_path / "sa-kubeconfig"
-    sa_kubeconfig.write_text(yaml.safe_dump(sa_config))
-
-    # RBAC reaches the authorizer shortly after it is written: start once the binding is in force.
-    user = f"system:serviceaccount:{namespace}:{account}"
-
-    def allowed() -> bool:
-        review = {
-            "apiVersion": "authorization.k8s.io/v1",
-            "kind": "SubjectAccessReview",
-            "spec": {
-                "user": user,
-                "resourceAttributes": {
-                    "group": "apps",
-                    "resource": "deployments",
-                    "verb": "create",
-                    "namespace": namespace,
-                },
-            },
-        }
-        return bool(
-            kube._call("POST", "/apis/authorization.k8s.io/v1/subjectaccessreviews", review)["status"].get(
-                "allowed"
-            )
-        )
-
-    wait_until(allowed, 30, "the chart's ClusterRoleBinding in force")
-    operator.stop()  # the ServiceAccount's operator must do the work alone
-    proof = OperatorProcess(sa_kubeconfig, tmp_path / "sa-operator.log")
     try:
         proof.start()
         apply_manifests(kube, read_manifests([*WEB, EXAMPLES / "30-log-agent.yaml"]), namespace)
-        wait_until(lambda: steady(kube, namespace, "web", 10), 120, "web steady under the chart's RBAC")
+        wait_until(lambda: steady(kube, namespace, "web", 10), 120, "web steady under the namespace's Role")
         wait_until(
             lambda: (
                 (ecs_service(kube, namespace, "log-agent").get("status") or {}).get("rolloutState")
                 == "COMPLETED"
             ),
             60,
-            "log-agent steady under the chart's RBAC",
+            "log-agent steady under the namespace's Role",
         )
-        log = (tmp_path / "sa-operator.log").read_text()
+        log = (tmp_path / "ns-operator.log").read_text()
         # An RBAC denial reads `... is forbidden: User "system:serviceaccount:..." cannot <verb> resource`.
         denials = [line for line in log.splitlines() if "is forbidden: User" in line and "cannot" in line]
         assert not denials, denials[:3]
         failures = [line for line in log.splitlines() if "failed, will retry" in line]
         errors = proof.metrics().get('ecs_operator_reconcile_total{kind="Service",result="error"}', 0)
         assert errors == 0, failures[:3]
+        made = audit.requests(Layout(control_plane.state_dir).audit_log, identity.username, identity.since)
+        refused = sorted({r.triple for r in made if not r.allowed})
+        assert not refused, f"refused by RBAC: {refused}"
     finally:
         proof.stop()
         operator.start()
-        for doc in rbac:
-            if doc["kind"] != "ServiceAccount":
-                kube.delete(resources.resource_of(doc), None, doc["metadata"]["name"])
 
 
 def test_a_horizontal_pod_autoscaler_drives_desired_count_through_the_scale_subresource(

@@ -1,6 +1,6 @@
 from pathlib import Path
 
-from ecs_operator.localcluster import components
+from ecs_operator.localcluster import admission, audit, components
 from ecs_operator.localcluster.components import Ports
 from ecs_operator.localcluster.layout import Layout, cache_root
 
@@ -66,3 +66,29 @@ def test_kwok_manages_only_annotated_nodes_with_our_stages():
     assert f["manage-nodes-with-annotation-selector"] == "kwok.x-k8s.io/node=fake"
     assert f["manage-all-nodes"] == "false"
     assert [a for a in argv if a.startswith("--config=")] == ["--config=/s/a.yaml", "--config=/s/b.yaml"]
+
+
+def test_apiserver_admits_as_eks_does_and_checks_owner_reference_permissions():
+    f = flags(components.apiserver_args(BIN, LAYOUT, PORTS))
+    plugins = f["enable-admission-plugins"].split(",")
+    assert set(admission.EKS_ADMISSION_PLUGINS) <= set(plugins)
+    assert {"NodeRestriction", "PodSecurity", "OwnerReferencesPermissionEnforcement"} <= set(plugins)
+    assert f["admission-control-config-file"] == str(LAYOUT.admission_config)
+
+
+def test_pod_security_defaults_to_privileged_for_unlabelled_namespaces_as_on_eks():
+    config = admission.admission_configuration()
+    (plugin,) = config["plugins"]
+    assert plugin["name"] == "PodSecurity"
+    defaults = plugin["configuration"]["defaults"]
+    assert (defaults["enforce"], defaults["audit"], defaults["warn"]) == ("privileged",) * 3
+
+
+def test_apiserver_audits_the_operator_namespaces_service_accounts_into_the_state_dir():
+    f = flags(components.apiserver_args(BIN, LAYOUT, PORTS))
+    assert f["audit-policy-file"] == str(LAYOUT.audit_policy)
+    assert f["audit-log-path"] == str(LAYOUT.audit_log)
+    assert LAYOUT.audit_log.is_relative_to(LAYOUT.state_dir)
+    rules = audit.audit_policy("ops")["rules"]
+    assert rules[0] == {"level": "Metadata", "userGroups": ["system:serviceaccounts:ops"]}
+    assert rules[-1] == {"level": "None"}  # nobody else: the controllers would flood it
