@@ -9,12 +9,17 @@ ECS documents `base` and `weight` but not the rounding, so this module defines i
    fractional remainders, ties to the provider listed first);
 3. providers with weight 0 get only their base.
 
-This matches every worked example AWS publishes
-(https://docs.aws.amazon.com/AmazonECS/latest/developerguide/fargate-capacity-providers.html
-; docs/design.md#rounding); S2 (2 tasks, weights
-1:3 -> 1/1) is what rules out D'Hondt and "round towards the bigger weight".
+This matches every worked example AWS publishes (docs/design.md#rounding;
+https://docs.aws.amazon.com/AmazonECS/latest/developerguide/fargate-capacity-providers.html);
+2 tasks at weights 1:3 -> 1/1 is what rules out D'Hondt and "round towards the bigger weight".
 
-Scale-in is the same function at the new count, so the base provider is the last to lose tasks.
+Scale-in (docs/design.md#scale-in) is this same split at the new count: ECS documents no separate
+order. Each provider above its new share loses exactly the difference (its Deployment's replicas
+drop to the share), and the provider with the base keeps `min(base, desired)`, so it loses tasks
+last. FARGATE base 2 weight 1 / FARGATE_SPOT weight 3: 10 tasks are 4/6, at 4 they are 3/1. With
+two providers no share grows as the count drops; with three or more weighted providers the largest
+remainder can (weights 1:3:3 are 0/2/2 at 4 tasks and 1/1/1 at 3: scale-in then starts one task on
+the first provider while the others stop one each).
 Arithmetic is exact (integers and Fractions); no float ever decides a count.
 """
 

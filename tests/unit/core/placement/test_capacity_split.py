@@ -229,3 +229,29 @@ def test_two_weighted_providers_never_lose_a_task_when_desired_grows(weight_a, w
     strategy = [{"capacityProvider": "A", "weight": weight_a}, {"capacityProvider": "B", "weight": weight_b}]
     now, grown = split(strategy, desired), split(strategy, desired + 1)
     assert grown["A"] >= now["A"] and grown["B"] >= now["B"]
+
+
+@given(st.integers(0, 4), st.integers(0, 8), st.integers(1, 8), st.integers(0, 60), st.integers(0, 60))
+def test_with_two_providers_scale_in_only_stops_tasks_and_the_base_provider_loses_last(
+    base, weight, spot_weight, fewer, more
+):
+    fewer, more = sorted((fewer, more))
+    strategy = [
+        {"capacityProvider": "FARGATE", "base": base, "weight": weight},
+        {"capacityProvider": "FARGATE_SPOT", "weight": spot_weight},
+    ]
+    before, after = split(strategy, more), split(strategy, fewer)
+    assert all(after[p] <= before[p] for p in before)  # no provider starts a task on the way down
+    assert after["FARGATE"] >= min(base, fewer)  # the base is the last to go
+
+
+def test_with_three_weighted_providers_a_share_can_grow_on_scale_in():
+    # The largest remainder's known paradox, written out by hand: 4 tasks at 1:3:3 are 0/2/2
+    # (4/7, 12/7, 12/7: floors 0/1/1, the two largest remainders get one more), 3 are 1/1/1.
+    strategy = [
+        {"capacityProvider": "A", "weight": 1},
+        {"capacityProvider": "B", "weight": 3},
+        {"capacityProvider": "C", "weight": 3},
+    ]
+    assert split(strategy, 4) == {"A": 0, "B": 2, "C": 2}
+    assert split(strategy, 3) == {"A": 1, "B": 1, "C": 1}

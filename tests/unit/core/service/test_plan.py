@@ -5,30 +5,12 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
+import pytest
+
 from ecs_operator.core.service.plan import Family, ServiceInputs, plan_service
 from ecs_operator.core.task.state import pod_state
 
 NOW = datetime(2026, 11, 21, 12, 0, tzinfo=UTC)
-PROVIDERS = {
-    "fargate": {
-        "name": "FARGATE",
-        "capacityType": "on-demand",
-        "nodeSelector": {"ecs-operator.dev/capacity-type": "on-demand"},
-    },
-    "fargate-spot": {
-        "name": "FARGATE_SPOT",
-        "capacityType": "spot",
-        "nodeSelector": {"ecs-operator.dev/capacity-type": "spot"},
-        "tolerations": [
-            {
-                "key": "ecs-operator.dev/capacity-type",
-                "operator": "Equal",
-                "value": "spot",
-                "effect": "NoSchedule",
-            }
-        ],
-    },
-}
 WEB_TD = {
     "family": "web",
     "containerDefinitions": [
@@ -51,17 +33,23 @@ def service(spec: dict[str, Any], status: dict[str, Any] | None = None) -> dict[
     }
 
 
-def inputs(body, *, families=None, pods=(), children=()) -> ServiceInputs:
-    return ServiceInputs(
-        service=body,
-        families={"web": Family("web", False, {1: WEB_TD})} if families is None else families,
-        providers=PROVIDERS,
-        cluster_spec=None,
-        pods=list(pods),
-        children=list(children),
-        nodes=[],
-        now=NOW,
-    )
+@pytest.fixture
+def inputs(providers):
+    """ServiceInputs for a Service body, over the conftest's FARGATE/FARGATE_SPOT providers."""
+
+    def make(body, *, families=None, pods=(), children=()) -> ServiceInputs:
+        return ServiceInputs(
+            service=body,
+            families={"web": Family("web", False, {1: WEB_TD})} if families is None else families,
+            providers=providers,
+            cluster_spec=None,
+            pods=list(pods),
+            children=list(children),
+            nodes=[],
+            now=NOW,
+        )
+
+    return make
 
 
 def pod(name: str, provider: str, *, ready: bool) -> Any:
@@ -87,7 +75,7 @@ def pod(name: str, provider: str, *, ready: bool) -> Any:
     )
 
 
-def test_a_new_service_becomes_one_deployment_per_provider_with_the_ecs_split():
+def test_a_new_service_becomes_one_deployment_per_provider_with_the_ecs_split(inputs):
     plan = plan_service(
         inputs(service({"taskDefinition": "web", "desiredCount": 10, "capacityProviderStrategy": STRATEGY}))
     )
@@ -101,7 +89,7 @@ def test_a_new_service_becomes_one_deployment_per_provider_with_the_ecs_split():
     assert plan.status["deployments"][0]["taskDefinition"] == "web:1"
 
 
-def test_a_missing_task_definition_changes_nothing_and_says_why():
+def test_a_missing_task_definition_changes_nothing_and_says_why(inputs):
     plan = plan_service(
         inputs(
             service({"taskDefinition": "nope:2", "desiredCount": 1, "capacityProviderStrategy": STRATEGY}),
@@ -114,7 +102,7 @@ def test_a_missing_task_definition_changes_nothing_and_says_why():
     assert (plan.events[0].type, plan.events[0].reason) == ("Warning", "TaskDefinitionNotFound")
 
 
-def test_an_inactive_family_serves_no_new_service():
+def test_an_inactive_family_serves_no_new_service(inputs):
     families = {"web": Family("web", True, {1: WEB_TD})}
     plan = plan_service(
         inputs(
@@ -129,7 +117,7 @@ def test_an_inactive_family_serves_no_new_service():
     )
 
 
-def test_a_provider_that_left_the_strategy_is_deleted_only_once_its_replacements_are_ready():
+def test_a_provider_that_left_the_strategy_is_deleted_only_once_its_replacements_are_ready(inputs):
     body = service(
         {
             "taskDefinition": "web",
@@ -151,7 +139,7 @@ def test_a_provider_that_left_the_strategy_is_deleted_only_once_its_replacements
     assert ("Deployment", "web-fargate-spot") in done.delete
 
 
-def test_spot_tasks_get_at_most_two_minutes_to_stop():
+def test_spot_tasks_get_at_most_two_minutes_to_stop(inputs):
     td = {**WEB_TD, "containerDefinitions": [{**WEB_TD["containerDefinitions"][0], "stopTimeout": 300}]}
     plan = plan_service(
         inputs(
@@ -168,7 +156,7 @@ def test_spot_tasks_get_at_most_two_minutes_to_stop():
     assert grace["web-fargate"] == 300
 
 
-def test_an_external_deployment_controller_is_reported_not_crashed_on():
+def test_an_external_deployment_controller_is_reported_not_crashed_on(inputs):
     body = service(
         {
             "deploymentController": {"type": "EXTERNAL"},
@@ -182,7 +170,7 @@ def test_an_external_deployment_controller_is_reported_not_crashed_on():
     assert ready["reason"] == "ExternalDeploymentController"
 
 
-def test_service_fields_without_kubernetes_meaning_are_listed_with_a_warning():
+def test_service_fields_without_kubernetes_meaning_are_listed_with_a_warning(inputs):
     body = service(
         {
             "taskDefinition": "web",
@@ -213,7 +201,7 @@ def test_service_fields_without_kubernetes_meaning_are_listed_with_a_warning():
     assert not any(e.reason == "IgnoredFields" for e in again.events)
 
 
-def test_the_spot_grace_cap_is_listed():
+def test_the_spot_grace_cap_is_listed(inputs):
     td = {**WEB_TD, "containerDefinitions": [{**WEB_TD["containerDefinitions"][0], "stopTimeout": 300}]}
     plan = plan_service(
         inputs(
