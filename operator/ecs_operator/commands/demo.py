@@ -166,7 +166,7 @@ def task_rows(kube: Any, namespace: str) -> list[tuple[str, ...]]:
         )
         rows.append(
             (
-                meta["labels"].get(labels.SERVICE, ""),
+                labels.service_of(pod) or "",
                 providers.get(meta["labels"].get(labels.CAPACITY_PROVIDER, ""), "?"),
                 nodes.get(node, {}).get(labels.CAPACITY_TYPE, "-"),
                 node,
