@@ -42,7 +42,11 @@ def test_placed_tasks_count_in_either_name_form_and_strangers_do_not():
 
 def test_three_weighted_providers_never_move_a_task_to_reach_the_split():
     strategy = validate_strategy(
-        [{"capacityProvider": "A", "weight": 1}, {"capacityProvider": "B", "weight": 3}, {"capacityProvider": "C", "weight": 3}]
+        [
+            {"capacityProvider": "A", "weight": 1},
+            {"capacityProvider": "B", "weight": 3},
+            {"capacityProvider": "C", "weight": 3},
+        ]
     )
     placed = ["A", "B", "C"]  # split(3) is 1/1/1, split(4) is 0/2/2: A keeps its task
     assert providers_for(strategy, placed, 1) == ["B"]  # furthest below, ties to the one listed first

@@ -182,12 +182,21 @@ def test_a_rate_is_phased_in_utc():
 
 def test_a_rate_on_the_hour_is_written_plainly():
     on_the_hour = datetime(2026, 3, 4, 0, 0, tzinfo=UTC)
-    assert translate("rate(10 minutes)", None, anchor=on_the_hour, refuse_before=NOW).schedule == "*/10 * * * *"
+    assert (
+        translate("rate(10 minutes)", None, anchor=on_the_hour, refuse_before=NOW).schedule == "*/10 * * * *"
+    )
 
 
 @pytest.mark.parametrize(
     "expression",
-    ["rate(7 minutes)", "rate(45 minutes)", "rate(90 minutes)", "rate(5 hours)", "rate(2 days)", "rate(30 days)"],
+    [
+        "rate(7 minutes)",
+        "rate(45 minutes)",
+        "rate(90 minutes)",
+        "rate(5 hours)",
+        "rate(2 days)",
+        "rate(30 days)",
+    ],
 )
 def test_rates_off_the_grid_are_refused(expression):
     assert "clock's grid" in refused(expression)

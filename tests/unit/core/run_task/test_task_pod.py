@@ -100,7 +100,10 @@ def test_a_task_role_override_gets_a_service_account_of_the_task(task, web_td):
 
 
 def test_ephemeral_storage_and_execution_role_overrides_are_listed(task, web_td):
-    task["spec"]["overrides"] = {"ephemeralStorage": {"sizeInGiB": 50}, "executionRoleArn": "arn:aws:iam::1:role/x"}
+    task["spec"]["overrides"] = {
+        "ephemeralStorage": {"sizeInGiB": 50},
+        "executionRoleArn": "arn:aws:iam::1:role/x",
+    }
     paths = {u["path"] for u in build(task, web_td).unsupported}
     assert {"ephemeralStorage", "executionRoleArn"} <= paths
 
@@ -115,7 +118,10 @@ def test_placement_spreads_and_separates_the_tasks_of_the_group(task, web_td):
     task["spec"].update(
         group="nightly",
         placementConstraints=[{"type": "distinctInstance"}],
-        placementStrategy=[{"type": "spread", "field": "attribute:ecs.availability-zone"}, {"type": "binpack", "field": "memory"}],
+        placementStrategy=[
+            {"type": "spread", "field": "attribute:ecs.availability-zone"},
+            {"type": "binpack", "field": "memory"},
+        ],
     )
     built = build(task, web_td)
     spec = built.pod["spec"]
@@ -130,7 +136,7 @@ def test_placement_spreads_and_separates_the_tasks_of_the_group(task, web_td):
 def test_a_pool_no_task_of_the_definition_can_use_is_an_error(task, web_td):
     windows = dict(web_td, runtimePlatform={"operatingSystemFamily": "WINDOWS_SERVER_2022_CORE"})
     linux_pool = Provider("LINUX", "linux", {"nodeSelector": {"kubernetes.io/os": "linux"}})
-    with pytest.raises(PlacementError, match="kubernetes.io/os"):
+    with pytest.raises(PlacementError, match=r"kubernetes\.io/os"):
         task_pod.task_pod(task, "web:3", windows, linux_pool)
 
 
