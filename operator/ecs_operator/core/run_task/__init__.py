@@ -1,0 +1,1 @@
+"""Standalone and scheduled tasks: RunTask and EventBridge Scheduler on Pods and CronJobs."""
