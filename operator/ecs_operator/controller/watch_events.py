@@ -29,6 +29,7 @@ WATCHED: list[tuple[Resource, dict[str, str] | None]] = [
     (resources.ECS_CLUSTER, None),
     (resources.NODE, None),
     (resources.CONTROLLER_REVISION, MANAGED),
+    (resources.NAMESPACE, None),  # their Pod Security labels
 ]
 
 # Child kinds are listed and watched whole (the owner index must see names that are not ours);
