@@ -104,9 +104,14 @@ def child_event(rt: Runtime, resource: Resource, event_type: str, body: dict[str
     if _managed(body):
         _child_event(rt, resource, {"type": event_type}, body, namespace)
         return
-    stored = rt.store.get(kind, namespace or "", body["metadata"]["name"])
+    name = body["metadata"]["name"]
+    stored = rt.store.get(kind, namespace or "", name)
     if stored is not None:  # our label was taken off: gone from our picture, its Service looks again
         _child_event(rt, resource, {"type": event_type}, stored, namespace, deleted=True)
+    elif rt.store.get(resources.kind_key(resources.ECS_SERVICE), namespace or "", name) is not None:
+        # Someone else's object under a Service's own name (its ServiceAccount, core Service, PDB):
+        # taken, the Service is held; freed, it goes on.
+        rt.queue.add(("Service", namespace or "", name))
 
 
 def pod_event(rt: Runtime, event_type: str, body: dict[str, Any]) -> None:
