@@ -3,18 +3,12 @@ someone else's object under a Service's name (store and queue only; no API serve
 
 import asyncio
 
+from test_requeue import queued
+
 from ecs_operator.controller import handlers, resources, watch_events
 from ecs_operator.controller.memo import OperatorMemo
 from ecs_operator.controller.runtime import Runtime
 from ecs_operator.core.service.settings import Settings
-
-
-def queued(runtime):
-    keys = set()
-    while len(runtime.queue):
-        keys.add(runtime.queue.get_nowait())
-    runtime.queue._processing.clear()
-    return keys
 
 
 def namespace(version, labels=None):

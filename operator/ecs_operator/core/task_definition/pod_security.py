@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ecs_operator.core.k8s.identifiers import unique_labels
+from ecs_operator.core.task_definition.system_controls import SAFE_SYSCTLS  # baseline's allowed sysctls
 
 LEVELS = ("restricted", "baseline", "privileged")  # from the most to the least restrictive
 ENFORCE_LABEL = "pod-security.kubernetes.io/enforce"
@@ -32,20 +33,6 @@ BASELINE_CAPABILITIES = frozenset(
         "SETPCAP",
         "SETUID",
         "SYS_CHROOT",
-    }
-)
-SAFE_SYSCTLS = frozenset(
-    {
-        "kernel.shm_rmid_forced",
-        "net.ipv4.ip_local_port_range",
-        "net.ipv4.ip_unprivileged_port_start",
-        "net.ipv4.tcp_syncookies",
-        "net.ipv4.ping_group_range",
-        "net.ipv4.ip_local_reserved_ports",
-        "net.ipv4.tcp_keepalive_time",
-        "net.ipv4.tcp_fin_timeout",
-        "net.ipv4.tcp_keepalive_intvl",
-        "net.ipv4.tcp_keepalive_probes",
     }
 )
 SELINUX_TYPES = frozenset({"", "container_t", "container_init_t", "container_kvm_t", "container_engine_t"})
