@@ -14,7 +14,9 @@ from pydantic import ValidationError
 
 from ecs_operator import API_GROUP, API_VERSION
 from ecs_operator.api.cluster import ClusterSpec
+from ecs_operator.api.container_definition import ENV_NAME_RULE
 from ecs_operator.api.crd import KINDS, all_crds
+from ecs_operator.api.fargate_rules import FARGATE_RULES
 from ecs_operator.api.service import ServiceSpec
 from ecs_operator.api.strategy_rules import RULES, StrategyRule
 from ecs_operator.api.taskdefinition import TaskDefinitionSpec
@@ -211,6 +213,7 @@ def test_capacity_provider_is_cluster_scoped_and_validated(
     assert "capacityType" in refusal(api_client, namespace, wrong)
 
 
+FARGATE = {rule.field: rule for rule in FARGATE_RULES}
 BOTH_LAYERS = {
     "only one capacity provider in a strategy can have a base greater than 0": service(
         capacityProviderStrategy=[
@@ -248,6 +251,42 @@ BOTH_LAYERS = {
         [{"name": "a"}], requiresCompatibilities=["FARGATE"], networkMode="bridge", cpu="256", memory="512"
     ),
     "container names must be unique": taskdefinition([{"name": "a"}, {"name": "a"}]),
+    ENV_NAME_RULE: taskdefinition([{"name": "a", "environment": [{"name": "A=B", "value": "1"}]}]),
+    f"{ENV_NAME_RULE} ": taskdefinition([{"name": "a", "secrets": [{"name": "A=B", "valueFrom": "arn"}]}]),
+    **{
+        rule.message: taskdefinition(
+            [{"name": "a", **container}],
+            requiresCompatibilities=["FARGATE"],
+            networkMode="awsvpc",
+            cpu="256",
+            memory="512",
+            **task,
+        )
+        for rule, container, task in (
+            (FARGATE["containerDefinitions[].privileged"], {"privileged": True}, {}),
+            (
+                FARGATE["containerDefinitions[].linuxParameters.devices"],
+                {"linuxParameters": {"devices": [{"hostPath": "/dev/x"}]}},
+                {},
+            ),
+            (
+                FARGATE["containerDefinitions[].linuxParameters.capabilities.add"],
+                {"linuxParameters": {"capabilities": {"add": ["SYS_ADMIN"]}}},
+                {},
+            ),
+            (FARGATE["pidMode"], {}, {"pidMode": "host"}),
+            (
+                FARGATE["volumes[].host.sourcePath"],
+                {},
+                {"volumes": [{"name": "root", "host": {"sourcePath": "/"}}]},
+            ),
+            (
+                FARGATE["volumes[].dockerVolumeConfiguration"],
+                {},
+                {"volumes": [{"name": "d", "dockerVolumeConfiguration": {}}]},
+            ),
+        )
+    },
     "dependsOn must name a container of this task definition": taskdefinition(
         [{"name": "a", "dependsOn": [{"containerName": "b", "condition": "START"}]}]
     ),
@@ -271,6 +310,7 @@ def test_server_and_models_refuse_with_the_same_rule(
     rule: str, crds: None, api_client: client.ApiClient, namespace: str
 ) -> None:
     resource = BOTH_LAYERS[rule]
+    rule = rule.strip()  # a trailing space tells apart two objects breaking one rule
     assert rule in refusal(api_client, namespace, resource)
     with pytest.raises(ValidationError, match=rule):
         MODELS[resource["kind"]].model_validate(resource["spec"])

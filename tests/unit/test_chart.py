@@ -256,11 +256,11 @@ CLUSTER_CALLS = {
     ("ecs-operator.dev", "capacityproviders/status"): {"patch"},
     ("", "nodes"): {"list", "watch"},
     ("apiextensions.k8s.io", "customresourcedefinitions"): {"list", "watch"},
+    ("", "namespaces"): {"list", "watch"},  # their Pod Security labels
 }
 # Serving named namespaces, kopf watches the namespaces, and the start-up listing and the store
 # sweep list the namespaced kinds across all namespaces (read-only).
 WATCHING_NAMESPACES_CALLS = CLUSTER_CALLS | {
-    ("", "namespaces"): {"list", "watch"},
     **{("ecs-operator.dev", r): {"list"} for r in ("taskdefinitions", "ecsservices", "ecsclusters")},
     ("apps", "controllerrevisions"): {"list"},
 }
@@ -542,3 +542,20 @@ def test_crd_chart_renders_every_crd_of_the_crds_directory_unchanged(helm: Path)
 def test_crd_chart_drops_the_keep_policy_when_asked(helm: Path) -> None:
     for crd in render(helm, "keep=false", chart=CRD_CHART):
         assert "helm.sh/resource-policy" not in crd["metadata"].get("annotations", {})
+
+
+def test_pod_security_default_and_desired_count_cap_reach_the_operator(helm: Path) -> None:
+    (container,) = one(render(helm), "Deployment")["spec"]["template"]["spec"]["containers"]
+    assert "--default-pod-security=baseline" in container["args"]
+    assert "--max-desired-count=5000" in container["args"]
+    objects = render(helm, "podSecurity.defaultLevel=restricted", "maxDesiredCount=100")
+    (container,) = one(objects, "Deployment")["spec"]["template"]["spec"]["containers"]
+    assert "--default-pod-security=restricted" in container["args"]
+    assert "--max-desired-count=100" in container["args"]
+
+
+@pytest.mark.parametrize("set_arg", ["podSecurity.defaultLevel=strict", "maxDesiredCount=-1"])
+def test_values_schema_rejects_a_bad_pod_security_level_or_cap(helm: Path, set_arg: str) -> None:
+    proc = run_helm(helm, "template", "rel", str(CHART), "--set", set_arg)
+    assert proc.returncode != 0, f"{set_arg} was accepted"
+    assert "values don't meet the specifications of the schema" in proc.stderr

@@ -56,3 +56,54 @@ def test_render_of_an_unreadable_file_exits_2_with_the_reason():
     result = render("-f", "does-not-exist.yaml")
     assert result.returncode == 2
     assert "does-not-exist.yaml" in result.stderr
+
+
+PRIVILEGED = """
+apiVersion: ecs-operator.dev/v1alpha1
+kind: CapacityProvider
+metadata: {name: ec2}
+spec: {name: EC2, capacityType: on-demand}
+---
+apiVersion: ecs-operator.dev/v1alpha1
+kind: TaskDefinition
+metadata: {name: agent}
+spec:
+  networkMode: host
+  pidMode: host
+  volumes: [{name: root, host: {sourcePath: /}}]
+  containerDefinitions:
+    - name: agent
+      image: busybox
+      privileged: true
+      user: root
+      linuxParameters: {capabilities: {add: [SYS_ADMIN]}}
+      mountPoints: [{sourceVolume: root, containerPath: /host}]
+---
+apiVersion: ecs-operator.dev/v1alpha1
+kind: Service
+metadata: {name: agent}
+spec: {taskDefinition: agent, desiredCount: 1, capacityProviderStrategy: [{capacityProvider: EC2, weight: 1}]}
+"""
+
+
+def test_render_refuses_a_privileged_task_under_baseline_naming_the_file_and_fields(tmp_path: Path):
+    manifest = tmp_path / "agent.yaml"
+    manifest.write_text(PRIVILEGED)
+    result = render("-f", str(manifest))
+    assert result.returncode == 2
+    assert f"{manifest}: Service default/agent: PodSecurityViolation" in result.stderr
+    assert "needs Pod Security level privileged, the namespace enforces baseline" in result.stderr
+    for field in ("networkMode (hostNetwork)", "pidMode (hostPID)", "containerDefinitions[0].privileged"):
+        assert field in result.stderr
+    assert not result.stdout.strip() or "Deployment" not in result.stdout
+
+
+def test_render_with_pod_security_privileged_renders_the_privileged_pod(tmp_path: Path):
+    manifest = tmp_path / "agent.yaml"
+    manifest.write_text(PRIVILEGED)
+    result = render("-f", str(manifest), "--pod-security", "privileged")
+    assert result.returncode == 0, result.stderr
+    deployment = next(d for d in yaml.safe_load_all(result.stdout) if d["kind"] == "Deployment")
+    pod = deployment["spec"]["template"]["spec"]
+    assert pod["hostNetwork"] is True and pod["hostPID"] is True
+    assert pod["containers"][0]["securityContext"]["privileged"] is True

@@ -425,3 +425,43 @@ def test_a_task_definition_used_from_two_clusters_is_left_without_a_namespace_an
     td_resource = next(r for r in imported.resources if r["kind"] == "TaskDefinition")
     assert "namespace" not in td_resource["metadata"]
     assert any("apply it to each" in w for w in imported.warnings)
+
+
+def test_a_long_shell_script_imports_without_a_placeholder_warning() -> None:
+    # ECS bounds only the whole task definition (64 KiB of JSON), not one command string.
+    script = "set -eu\n" + "".join(f'echo "step {i}: $HOME ${{PATH}}" >> "$LOG"\n' for i in range(150))
+    assert len(script) > 5000
+    text = json.dumps(
+        {
+            "family": "batch",
+            "containerDefinitions": [
+                {
+                    "name": "job",
+                    "image": "busybox",
+                    "entryPoint": ["sh", "-c"],
+                    "command": [script],
+                    "healthCheck": {"command": ["CMD-SHELL", "test -f $HOME/ok"]},
+                }
+            ],
+        }
+    )
+    imported = import_sources([("batch.json", text)])
+    assert imported.resources[0]["spec"]["containerDefinitions"][0]["command"] == [script]
+    assert not [w for w in imported.warnings if "placeholder" in w]
+
+
+def test_a_template_placeholder_in_a_command_is_still_one() -> None:
+    text = json.dumps(
+        {"family": "web", "containerDefinitions": [{"name": "a", "command": ["run {{ must_env `MODE` }}"]}]}
+    )
+    joined = "\n".join(import_sources([("web.json", text)]).warnings)
+    assert "$.containerDefinitions[0].command[0]: template placeholder imported as-is" in joined
+
+
+def test_a_task_definition_over_64_kib_is_refused_naming_ecs_limit() -> None:
+    text = json.dumps(
+        {"family": "web", "containerDefinitions": [{"name": "a", "command": ["x" * 40_000, "y" * 30_000]}]}
+    )
+    with pytest.raises(ImportProblem) as problem:
+        import_sources([("web.json", text)])
+    assert "over ECS's limit of 64 KiB" in str(problem.value)

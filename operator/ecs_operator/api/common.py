@@ -21,6 +21,11 @@ ECS_NAME_PATTERN = r"^[a-zA-Z0-9_-]{1,255}$"
 EcsName = Annotated[str, Field(pattern=ECS_NAME_PATTERN, max_length=255)]
 ShortString = Annotated[str, Field(max_length=255)]
 LongString = Annotated[str, Field(max_length=4096)]
+TASK_DEFINITION_MAX_BYTES = 64 * 1024
+"""ECS's limit is the whole task definition's size, 64 KiB of JSON
+(https://docs.aws.amazon.com/AmazonECS/latest/developerguide/service-quotas.html), not one string's."""
+FreeString = Annotated[str, Field(max_length=TASK_DEFINITION_MAX_BYTES)]
+"""A string ECS bounds only by the task definition's size (commands, scripts, values)."""
 FreeForm = dict[str, Any]  # an ECS object the operator keeps but does not read
 
 
@@ -48,7 +53,7 @@ Tags = Annotated[list[Tag], Field(max_length=50)]
 class KeyValuePair(EcsModel):
     name: LongString | None = None
     """Name of the variable or property."""
-    value: LongString | None = None
+    value: FreeString | None = None
     """Its value (unset means the empty string)."""
 
 

@@ -6,13 +6,32 @@ on Kubernetes (docs/design.md#the-mapping).
 
 from __future__ import annotations
 
+import re
 from typing import Annotated, Literal
 
-from pydantic import Field, model_validator
+from pydantic import AfterValidator, Field, model_validator
 
-from ecs_operator.api.common import EcsModel, EcsName, KeyValuePair, LongString, ShortString
+from ecs_operator.api.common import EcsModel, EcsName, FreeString, KeyValuePair, LongString, ShortString
 
 StringList = Annotated[list[LongString], Field(max_length=100)]
+CommandList = Annotated[list[FreeString], Field(max_length=100)]
+ENV_NAME_RULE = "an environment variable name is printable ASCII without '=', as Kubernetes requires"
+# https://kubernetes.io/docs/tasks/inject-data-application/define-environment-variable-container/
+# (RelaxedEnvironmentVariableValidation, GA in 1.34): any printable ASCII character but `=`.
+# At admission only the `=` (a regex over 10 x 1,000 names is over the CEL budget); the models check all.
+ENV_NAME_CEL = "!self.contains('=')"
+_ENV_NAME = re.compile(r"[ -<>-~]+")
+
+
+def _env_name(name: str) -> str:
+    if not _ENV_NAME.fullmatch(name):
+        raise ValueError(f"{ENV_NAME_RULE}: {name!r}")
+    return name
+
+
+# 2 KiB keeps the admission check of 10 x 1,000 names in the CEL budget (4 KiB was 1.6 times over);
+# ECS bounds names only by the task definition's 64 KiB, and no real name comes near 2 KiB.
+EnvName = Annotated[str, Field(max_length=2048), AfterValidator(_env_name)]
 StringMap = dict[str, LongString]
 MAX_CONTAINERS = 10
 
@@ -127,6 +146,16 @@ class Secret(EcsModel):
     secretKeyRef to the Kubernetes Secret of that name (key `value`, or the ARN's JSON key)."""
 
 
+class SecretVariable(Secret):
+    name: EnvName
+    """Environment variable to set: printable ASCII without `=`."""
+
+
+class EnvironmentVariable(KeyValuePair):
+    name: EnvName | None = None
+    """Environment variable name: printable ASCII without `=`."""
+
+
 class ContainerDependency(EcsModel):
     containerName: EcsName
     """Container of this task definition to wait for."""
@@ -180,7 +209,7 @@ class LogConfiguration(EcsModel):
 
 
 class HealthCheck(EcsModel):
-    command: Annotated[list[LongString], Field(min_length=1, max_length=100)]
+    command: Annotated[list[FreeString], Field(min_length=1, max_length=100)]
     """`[CMD, args...]` or `[CMD-SHELL, command]` (run with sh -c); exit code 0 is healthy; becomes an exec
     probe."""
     interval: Annotated[int, Field(ge=5, le=300)] = 30
@@ -255,11 +284,11 @@ class ContainerDefinition(EcsModel):
     restartPolicy: ContainerRestartPolicy | None = None
     """ECS in-place restart policy; no effect, Kubernetes restarts every exited container of a service pod
     (listed in status.unsupportedFields)."""
-    entryPoint: StringList | None = None
+    entryPoint: CommandList | None = None
     """Overrides the image ENTRYPOINT; becomes the container's command."""
-    command: StringList | None = None
+    command: CommandList | None = None
     """Overrides the image CMD; becomes the container's args."""
-    environment: Annotated[list[KeyValuePair], Field(max_length=1000)] | None = None
+    environment: Annotated[list[EnvironmentVariable], Field(max_length=1000)] | None = None
     """Environment variables ({name, value}), winning over environmentFiles; become env."""
     environmentFiles: Annotated[list[EnvironmentFile], Field(max_length=10)] | None = None
     """Up to 10 S3 `.env` files; not fetched, use a ConfigMap or Secret (listed in status.unsupportedFields).
@@ -271,7 +300,7 @@ class ContainerDefinition(EcsModel):
     linuxParameters: LinuxParameters | None = None
     """Linux settings: capabilities, initProcessEnabled, sharedMemorySize and tmpfs are mapped; devices,
     maxSwap and swappiness are not (listed in status.unsupportedFields)."""
-    secrets: Annotated[list[Secret], Field(max_length=1000)] | None = None
+    secrets: Annotated[list[SecretVariable], Field(max_length=1000)] | None = None
     """Environment variables from Secrets Manager or SSM ({name, valueFrom}); become env entries with
     secretKeyRef (see valueFrom)."""
     dependsOn: Annotated[list[ContainerDependency], Field(max_length=MAX_CONTAINERS)] | None = None

@@ -13,6 +13,8 @@ from pydantic import BaseModel
 from ecs_operator import API_GROUP
 from ecs_operator.api.capacityprovider import CapacityProviderSpec, CapacityProviderStatus
 from ecs_operator.api.cluster import ClusterSpec, ClusterStatus
+from ecs_operator.api.container_definition import ENV_NAME_CEL, ENV_NAME_RULE
+from ecs_operator.api.fargate_rules import FARGATE_RULES
 from ecs_operator.api.names import k8s_name_cel
 from ecs_operator.api.service import ServiceSpec, ServiceStatus
 from ecs_operator.api.strategy_rules import CEL_RULES
@@ -99,7 +101,13 @@ KINDS = [
                     f"!{FARGATE} || !has(self.networkMode) || self.networkMode == 'awsvpc'",
                     "FARGATE requires networkMode awsvpc",
                 ),
+                *(
+                    _rule(f"!{FARGATE} || ({rule.cel})", f"FARGATE: {rule.refusal(rule.field)}")
+                    for rule in FARGATE_RULES
+                ),
             ],
+            "spec.containerDefinitions.environment.name": [_rule(ENV_NAME_CEL, ENV_NAME_RULE)],
+            "spec.containerDefinitions.secrets.name": [_rule(ENV_NAME_CEL, ENV_NAME_RULE)],
             "spec.containerDefinitions": [
                 _rule(
                     "self.exists(c, !has(c.essential) || c.essential)",

@@ -8,11 +8,14 @@ size forms and Fargate's sizes in `api.task_size`.
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+import json
+from collections.abc import Mapping
+from typing import Annotated, Any, Literal
 
 from pydantic import Field, model_validator
 
 from ecs_operator.api.common import (
+    TASK_DEFINITION_MAX_BYTES,
     EcsModel,
     EcsName,
     FieldIssue,
@@ -24,6 +27,7 @@ from ecs_operator.api.common import (
     Tags,
 )
 from ecs_operator.api.container_definition import MAX_CONTAINERS, ContainerDefinition
+from ecs_operator.api.fargate_rules import fargate_refusals
 from ecs_operator.api.task_size import is_fargate_size, parse_cpu, parse_memory
 from ecs_operator.api.volumes import Volume
 
@@ -195,11 +199,18 @@ class TaskDefinitionSpec(EcsModel):
             raise ValueError("volumes: volume names must be unique")
         if sum(1 for v in self.volumes or [] if v.configuredAtLaunch) > 1:
             raise ValueError("volumes: at most one volume may be configuredAtLaunch")
+        ecs = self.to_ecs()
+        size = len(json.dumps(ecs, separators=(",", ":")).encode())
+        if size > TASK_DEFINITION_MAX_BYTES:
+            raise ValueError(
+                f"the task definition is {size} bytes of JSON, over ECS's limit of 64 KiB "
+                f"({TASK_DEFINITION_MAX_BYTES} bytes)"
+            )
         if "FARGATE" in (self.requiresCompatibilities or []):
-            self._check_fargate()
+            self._check_fargate(ecs)
         return self
 
-    def _check_fargate(self) -> None:
+    def _check_fargate(self, ecs: Mapping[str, Any]) -> None:
         if self.networkMode is not None and self.networkMode != "awsvpc":
             raise ValueError("FARGATE requires networkMode awsvpc")
         if self.cpu is None or self.memory is None:
@@ -212,9 +223,9 @@ class TaskDefinitionSpec(EcsModel):
                 f"FARGATE task size: cpu {self.cpu} with memory {self.memory} is not a valid Fargate "
                 "combination (see the Fargate task size table)"
             )
-        for c in self.containerDefinitions:
-            if c.stopTimeout is not None and c.stopTimeout > 120:
-                raise ValueError(f"container {c.name}: stopTimeout on FARGATE is at most 120 seconds")
+        refusals = fargate_refusals(ecs)
+        if refusals:
+            raise ValueError("FARGATE: " + "; ".join(refusals))
 
 
 class TaskDefinitionStatus(StatusModel):

@@ -23,6 +23,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="YAML file(s) with TaskDefinitions, Services, CapacityProviders, Clusters (- = stdin)",
     )
     parser.add_argument("-n", "--namespace", default="default", help="namespace for objects that name none")
+    parser.add_argument(
+        "--pod-security",
+        choices=("restricted", "baseline", "privileged"),
+        default="baseline",
+        help="Pod Security level the namespaces enforce (default baseline): a Service whose pods need "
+        "more is refused, as the operator holds it",
+    )
 
 
 class _PlainDumper(yaml.SafeDumper):
@@ -48,10 +55,19 @@ def run(args: argparse.Namespace) -> int:
     from ecs_operator.core.render import RenderError, render
 
     try:
-        documents = [doc for path in args.filename for doc in _read(path)]
-        result = render(documents, namespace=args.namespace, now=datetime.now(UTC).replace(microsecond=0))
+        sourced = [(path, doc) for path in args.filename for doc in _read(path)]
+        result = render(
+            [doc for _, doc in sourced],
+            namespace=args.namespace,
+            now=datetime.now(UTC).replace(microsecond=0),
+            pod_security=args.pod_security,
+        )
     except (OSError, yaml.YAMLError, RenderError) as exc:
         print(f"ecs-operator render: {exc}", file=sys.stderr)
+        return 2
+    if result.refused:
+        for index, why in result.refused:
+            print(f"ecs-operator render: {sourced[index][0]}: {why}", file=sys.stderr)
         return 2
     yaml.dump_all(result.objects, sys.stdout, Dumper=_PlainDumper, sort_keys=False)
     for problem in result.problems:

@@ -6,6 +6,9 @@ import argparse
 import logging
 import os
 
+from ecs_operator.core.service.settings import DEFAULT_MAX_DESIRED_COUNT, DEFAULT_POD_SECURITY, Settings
+from ecs_operator.core.task_definition.pod_security import LEVELS
+
 NAME = "run"
 HELP = "Run the operator against the current kubeconfig (or in-cluster credentials)."
 
@@ -19,6 +22,19 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--kubeconfig", default=os.environ.get("KUBECONFIG"), help="path to a kubeconfig")
     parser.add_argument("--metrics-port", type=int, default=9090, help="Prometheus /metrics port (0: off)")
     parser.add_argument("--health-port", type=int, default=8080, help="liveness /healthz port (0: off)")
+    parser.add_argument(
+        "--default-pod-security",
+        choices=LEVELS,
+        default=DEFAULT_POD_SECURITY,
+        help="Pod Security level assumed for a namespace without a pod-security.kubernetes.io/enforce label "
+        f"(default {DEFAULT_POD_SECURITY})",
+    )
+    parser.add_argument(
+        "--max-desired-count",
+        type=int,
+        default=DEFAULT_MAX_DESIRED_COUNT,
+        help=f"the most tasks one Service may ask for (default {DEFAULT_MAX_DESIRED_COUNT}, ECS's quota)",
+    )
     parser.add_argument("--verbose", "-v", action="store_true")
 
 
@@ -61,7 +77,11 @@ def run(args: argparse.Namespace) -> int:
         logging.getLogger("kopf").setLevel(logging.WARNING)
     if args.kubeconfig:
         os.environ["KUBECONFIG"] = args.kubeconfig  # kopf's own login reads it too
-    runtime = Runtime(kube=Kube(load_api_client(args.kubeconfig)), namespaces=tuple(args.namespace))
+    runtime = Runtime(
+        kube=Kube(load_api_client(args.kubeconfig)),
+        namespaces=tuple(args.namespace),
+        settings=Settings(args.default_pod_security, args.max_desired_count),
+    )
     if args.metrics_port:
         start_http_server(args.metrics_port)
     kopf.run(

@@ -70,6 +70,19 @@ async def node_event(event: kopf.RawEvent, body: kopf.Body, memo: OperatorMemo, 
         requeue.node_changed(memo.runtime)
 
 
+@kopf.on.event("", "v1", "namespaces")
+async def namespace_event(
+    event: kopf.RawEvent, body: kopf.Body, name: str, memo: OperatorMemo, **_: Any
+) -> None:
+    """A namespace's Pod Security label decides which task definitions its Services may run."""
+    rt = memo.runtime
+    if not rt.serves(name):
+        return
+    before = rt.pod_security(name)
+    if record(rt, resources.NAMESPACE, event, body) is not None and rt.pod_security(name) != before:
+        requeue.services(rt, name, urgent=True)
+
+
 @kopf.on.event("apps", "v1", "controllerrevisions", labels=MANAGED)
 async def controllerrevision_event(
     event: kopf.RawEvent, body: kopf.Body, namespace: str | None, memo: OperatorMemo, **_: Any

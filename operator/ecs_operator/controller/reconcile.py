@@ -302,6 +302,11 @@ def reconcile_service(rt: Runtime, namespace: str, name: str) -> float | None:
             children=list(children.values()),
             nodes=rt.store.all(kind_key(resources.NODE)),
             now=now,
+            pod_security=rt.pod_security(namespace),
+            max_desired_count=rt.settings.max_desired_count,
+            service_account_taken=_taken(
+                rt, resources.SERVICE_ACCOUNT, namespace, name, body["metadata"]["uid"]
+            ),
         )
     )
     conflicts = []
@@ -349,12 +354,16 @@ def reconcile_service(rt: Runtime, namespace: str, name: str) -> float | None:
 
 
 def _exists_unowned(rt: Runtime, desired: Mapping[str, Any]) -> bool:
-    """A child name taken by an object we don't own: never overwrite it (sample-controller's rule).
-    The owner index answers from the watch; only a name it has seen under other owners costs a GET
-    (the index may lag a change of owners)."""
+    """A child name taken by an object we don't own: never overwrite it (sample-controller's rule)."""
+    meta = desired["metadata"]
     resource = resources.resource_of(dict(desired))
-    namespace, name = desired["metadata"]["namespace"], desired["metadata"]["name"]
-    owner_uid = desired["metadata"]["ownerReferences"][0]["uid"]
+    return _taken(rt, resource, meta["namespace"], meta["name"], meta["ownerReferences"][0]["uid"])
+
+
+def _taken(rt: Runtime, resource: Resource, namespace: str, name: str, owner_uid: str) -> bool:
+    """An object of `resource` named `name` exists and `owner_uid` does not own it. The owner index
+    answers from the watch; only a name it has seen under other owners costs a GET (the index may
+    lag a change of owners)."""
     seen = rt.owners.owners(kind_key(resource), namespace, name)
     if seen is None or owner_uid in seen:
         return False

@@ -75,14 +75,14 @@ BY_API_VERSION_AND_KIND: dict[tuple[str, str], Resource] = {
         POD,
         NODE,
         EVENT,
+        NAMESPACE,
     )
 }
 """What the operator itself reads and writes (the chart's ClusterRole must cover exactly these)."""
 
 # Also known to the client, for the demo and the tests (installing CRDs, namespaces, RBAC).
 _TOOLING = {
-    (r.api_version, r.kind): r
-    for r in (NAMESPACE, CUSTOM_RESOURCE_DEFINITION, CLUSTER_ROLE, CLUSTER_ROLE_BINDING)
+    (r.api_version, r.kind): r for r in (CUSTOM_RESOURCE_DEFINITION, CLUSTER_ROLE, CLUSTER_ROLE_BINDING)
 }
 
 

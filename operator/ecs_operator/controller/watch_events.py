@@ -29,6 +29,7 @@ WATCHED: list[tuple[Resource, dict[str, str] | None]] = [
     (resources.ECS_CLUSTER, None),
     (resources.NODE, None),
     (resources.CONTROLLER_REVISION, MANAGED),
+    (resources.NAMESPACE, None),  # their Pod Security labels
 ]
 
 # Child kinds are listed and watched whole (the owner index must see names that are not ours);
@@ -103,9 +104,14 @@ def child_event(rt: Runtime, resource: Resource, event_type: str, body: dict[str
     if _managed(body):
         _child_event(rt, resource, {"type": event_type}, body, namespace)
         return
-    stored = rt.store.get(kind, namespace or "", body["metadata"]["name"])
+    name = body["metadata"]["name"]
+    stored = rt.store.get(kind, namespace or "", name)
     if stored is not None:  # our label was taken off: gone from our picture, its Service looks again
         _child_event(rt, resource, {"type": event_type}, stored, namespace, deleted=True)
+    elif rt.store.get(resources.kind_key(resources.ECS_SERVICE), namespace or "", name) is not None:
+        # Someone else's object under a Service's own name (its ServiceAccount, core Service, PDB):
+        # taken, the Service is held; freed, it goes on.
+        rt.queue.add(("Service", namespace or "", name))
 
 
 def pod_event(rt: Runtime, event_type: str, body: dict[str, Any]) -> None:

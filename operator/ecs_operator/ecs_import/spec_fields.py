@@ -3,7 +3,8 @@ silently, except response-only fields (dropped with a warning) and `""` where EC
 (ECS's own exports contain `"ipcMode": ""`; it means unset: dropped with a warning). Template
 placeholders (`${IMAGE}`, `{{ must_env ... }}`, `<YOUR_API_KEY>`, `$$$X$$$`, `$VAR`) in free-form
 strings import as-is with a warning; where ECS needs a number or an enum they are an error that says
-so."""
+so. In what a shell runs (`command`, `entryPoint`, a healthCheck's `command`) `$VAR` and `${VAR}` are
+the shell's own expansions, not placeholders: only `{{ ... }}` and `$$$X$$$` count there."""
 
 from __future__ import annotations
 
@@ -19,6 +20,16 @@ from ecs_operator.ecs_import.shapes import Document
 PLACEHOLDER = re.compile(
     r"\$\{[^}]*\}|\{\{.*?\}\}|<[A-Z][A-Z0-9_ -]*>|\$\$\$+[A-Za-z0-9_]+\$\$\$+|\$[A-Z_][A-Z0-9_]*"
 )
+SHELL_PLACEHOLDER = re.compile(r"\{\{.*?\}\}|\$\$\$+[A-Za-z0-9_]+\$\$\$+")
+SHELL_FIELDS = frozenset({"command", "entryPoint"})
+
+
+def is_placeholder(value: Any, loc: tuple[str | int, ...]) -> bool:
+    """A string holding a template placeholder, by where it is (`loc`, its path)."""
+    if not isinstance(value, str):
+        return False
+    shell = any(part in SHELL_FIELDS for part in loc if isinstance(part, str))
+    return bool((SHELL_PLACEHOLDER if shell else PLACEHOLDER).search(value))
 
 
 def placeholders(value: Any, loc: tuple[str | int, ...] = ()) -> list[tuple[tuple[str | int, ...], str]]:
@@ -27,7 +38,7 @@ def placeholders(value: Any, loc: tuple[str | int, ...] = ()) -> list[tuple[tupl
         return [hit for k, v in value.items() for hit in placeholders(v, (*loc, k))]
     if isinstance(value, list):
         return [hit for i, v in enumerate(value) for hit in placeholders(v, (*loc, i))]
-    if isinstance(value, str) and PLACEHOLDER.search(value):
+    if is_placeholder(value, loc):
         return [(loc, value)]
     return []
 
@@ -73,7 +84,7 @@ def _describe(document: Document, error: Any) -> tuple[str, str]:
     loc = tuple(error["loc"])
     message = error["msg"].removeprefix("Value error, ")
     value = error.get("input")
-    if isinstance(value, str) and PLACEHOLDER.search(value) and error["type"] != "value_error":
+    if is_placeholder(value, loc) and error["type"] != "value_error":
         message = f"template placeholder {value!r} where ECS needs a real value: {message}"
     elif loc == ("taskDefinition",) and error["type"] == "string_pattern_mismatch":
         message = f"{value!r} is not `family` or `family:N` (N a revision number >= 1)"

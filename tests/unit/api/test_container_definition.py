@@ -60,3 +60,23 @@ def test_health_check_ranges_are_ecs_ranges(field, low, high):
 
 def test_container_definition_has_all_42_ecs_members() -> None:
     assert len(ContainerDefinition.model_fields) == 42
+
+
+@pytest.mark.parametrize("field", ["environment", "secrets"])
+def test_env_var_names_are_printable_ascii_without_equals_and_named_by_path(field: str) -> None:
+    from ecs_operator.api import TaskDefinitionSpec
+
+    def spec(name: str) -> dict:
+        entry = {"name": name, "value": "1"} if field == "environment" else {"name": name, "valueFrom": "arn"}
+        return {
+            "family": "web",
+            "containerDefinitions": [{"name": "app", field: [{**entry, "name": "OK"}, entry]}],
+        }
+
+    for good in ("A", "my.var-1", "A B", "1ST"):  # relaxed since Kubernetes 1.30: no C_IDENTIFIER
+        TaskDefinitionSpec.model_validate(spec(good))
+    for bad in ("A=B", "tab\there", "é"):
+        with pytest.raises(ValidationError) as error:
+            TaskDefinitionSpec.model_validate(spec(bad))
+        assert "printable ASCII without '='" in str(error.value)
+        assert error.value.errors()[0]["loc"][:5] == ("containerDefinitions", 0, field, 1, "name")

@@ -189,3 +189,90 @@ def test_task_definition_has_every_register_task_definition_member() -> None:
 def test_at_most_10_containers_per_task_definition() -> None:
     containers = [{"name": f"c{i}"} for i in range(11)]
     assert "containerDefinitions" in rejected(taskdef(containerDefinitions=containers))
+
+
+FARGATE_TASK = {
+    "requiresCompatibilities": ["FARGATE"],
+    "networkMode": "awsvpc",
+    "cpu": "256",
+    "memory": "512",
+}
+# https://docs.aws.amazon.com/AmazonECS/latest/developerguide/fargate-tasks-services.html
+FARGATE_REFUSALS = {
+    "containerDefinitions[0].privileged: privileged is not valid on Fargate": {"privileged": True},
+    "containerDefinitions[0].links: links is not valid on Fargate": {"links": ["app:self"]},
+    "containerDefinitions[0].dnsServers: dnsServers is not valid on Fargate": {"dnsServers": ["1.1.1.1"]},
+    "containerDefinitions[0].linuxParameters.devices: linuxParameters.devices is not valid on Fargate": {
+        "linuxParameters": {"devices": [{"hostPath": "/dev/fuse"}]}
+    },
+    "containerDefinitions[0].linuxParameters.sharedMemorySize: linuxParameters.sharedMemorySize": {
+        "linuxParameters": {"sharedMemorySize": 64}
+    },
+    "containerDefinitions[0].linuxParameters.capabilities.add: Fargate adds only the SYS_PTRACE": {
+        "linuxParameters": {"capabilities": {"add": ["SYS_PTRACE", "SYS_ADMIN"]}}
+    },
+    "containerDefinitions[0].resourceRequirements: GPU is not valid on Fargate": {
+        "resourceRequirements": [{"type": "GPU", "value": "1"}]
+    },
+    "containerDefinitions[0].stopTimeout: stopTimeout on FARGATE is at most 120 seconds": {
+        "stopTimeout": 121
+    },
+    "containerDefinitions[0].logConfiguration.logDriver: Fargate's log drivers": {
+        "logConfiguration": {"logDriver": "syslog"}
+    },
+    "containerDefinitions[0].portMappings: on Fargate hostPort is unset or equal to containerPort": {
+        "portMappings": [{"containerPort": 80, "hostPort": 8080}]
+    },
+}
+
+
+@pytest.mark.parametrize("expected", sorted(FARGATE_REFUSALS))
+def test_fargate_refuses_each_container_field_naming_its_path_and_rule(expected: str) -> None:
+    container = {"name": "app", "image": "nginx", **FARGATE_REFUSALS[expected]}
+    assert expected in rejected(taskdef(**FARGATE_TASK, containerDefinitions=[container]))
+    # The same container is fine on EC2.
+    TaskDefinitionSpec.model_validate(taskdef(containerDefinitions=[container]))
+
+
+def test_fargate_refuses_host_task_fields_and_volumes_all_at_once() -> None:
+    message = rejected(
+        taskdef(
+            **FARGATE_TASK,
+            pidMode="host",
+            ipcMode="host",
+            placementConstraints=[{"type": "memberOf", "expression": "attribute:ecs.os-type == linux"}],
+            volumes=[
+                {"name": "root", "host": {"sourcePath": "/"}},
+                {"name": "docker", "dockerVolumeConfiguration": {"scope": "task"}},
+            ],
+        )
+    )
+    for expected in (
+        "pidMode: pidMode on Fargate is task only",
+        "ipcMode: ipcMode is not valid on Fargate",
+        "placementConstraints: placementConstraints is not valid on Fargate",
+        "volumes[0].host.sourcePath: host volumes on Fargate take no sourcePath",
+        "volumes[1].dockerVolumeConfiguration: dockerVolumeConfiguration is not valid on Fargate",
+    ):
+        assert expected in message
+
+
+def test_fargate_accepts_what_it_allows() -> None:
+    TaskDefinitionSpec.model_validate(
+        taskdef(
+            **FARGATE_TASK,
+            pidMode="task",
+            volumes=[{"name": "scratch", "host": {}}],
+            containerDefinitions=[
+                {
+                    "name": "app",
+                    "image": "nginx",
+                    "privileged": False,
+                    "links": [],
+                    "linuxParameters": {"capabilities": {"add": ["SYS_PTRACE"], "drop": ["ALL"]}},
+                    "portMappings": [{"containerPort": 80, "hostPort": 80}],
+                    "logConfiguration": {"logDriver": "awslogs"},
+                }
+            ],
+        )
+    )

@@ -27,6 +27,7 @@ from ecs_operator.core.service.events import ServiceEvent
 from ecs_operator.core.service.problems import PROBLEMS, ServiceProblem, problem_status
 from ecs_operator.core.service.retire import retired
 from ecs_operator.core.service.rolling_children import as_planned, rolling_order
+from ecs_operator.core.service.settings import DEFAULT_MAX_DESIRED_COUNT
 from ecs_operator.core.service.status import service_status
 from ecs_operator.core.service.task_definition_choice import (
     Family,
@@ -35,6 +36,7 @@ from ecs_operator.core.service.task_definition_choice import (
     serving_revision,
 )
 from ecs_operator.core.task.state import PodState
+from ecs_operator.core.task_definition import pod_security
 
 __all__ = ["Family", "ServiceInputs", "ServicePlan", "ServiceProblem", "plan_service"]
 
@@ -49,6 +51,9 @@ class ServiceInputs:
     children: Sequence[Mapping[str, Any]]
     nodes: Sequence[Mapping[str, Any]]
     now: datetime
+    pod_security: str = "privileged"  # the Pod Security level the namespace enforces
+    max_desired_count: int = DEFAULT_MAX_DESIRED_COUNT
+    service_account_taken: bool = False  # the Service's ServiceAccount name is someone else's object
 
 
 @dataclass(frozen=True)
@@ -99,6 +104,12 @@ def _plan(inputs: ServiceInputs) -> ServicePlan:
         desired = sum(targets.values())
     else:
         desired = spec.get("desiredCount", 0)
+        if desired > inputs.max_desired_count:
+            raise ServiceProblem(
+                "DesiredCountAboveLimit",
+                f"desiredCount {desired} is above this operator's limit of {inputs.max_desired_count} "
+                "tasks per service (ECS's quota is 5,000; --max-desired-count)",
+            )
         targets = capacity_split.split(strategy, desired)
 
     # ECS deployments: which revision the children serve now (rollbacks included).
@@ -125,6 +136,7 @@ def _plan(inputs: ServiceInputs) -> ServicePlan:
         ref, serving_revision(ref, inputs.families), decision.serving_deployment_id
     )
     parts = build.pod_template_parts(body, spec, serving)
+    _hold_for_policy(inputs, parts, serving)
 
     # Opt-in spot fallback: unplaceable replicas move to a fallback provider and back.
     fallback_plan = None
@@ -223,6 +235,30 @@ def _plan(inputs: ServiceInputs) -> ServicePlan:
     )
     requeue = min((r for r in (requeue, breaker_due) if r is not None), default=None)
     return ServicePlan(apply=apply, delete=delete, status=status, events=posted, requeue_after=requeue)
+
+
+def _hold_for_policy(
+    inputs: ServiceInputs, parts: build.PodTemplateParts, serving: build.ServingRevision
+) -> None:
+    """Pods the namespace would refuse, or that would run as someone else's ServiceAccount: nothing
+    is written (ServiceProblem), the running tasks stay."""
+    refused = pod_security.allowed_under(
+        inputs.pod_security, pod_security.violations(parts.pod_spec, serving.spec)
+    )
+    if refused:
+        needed = pod_security.needed_level(refused)
+        raise ServiceProblem(
+            "PodSecurityViolation",
+            f"task definition {serving.reference} needs Pod Security level {needed}, the namespace "
+            f"enforces {inputs.pod_security}: " + "; ".join(v.describe() for v in refused[:5]),
+        )
+    if parts.service_account is not None and inputs.service_account_taken:
+        name = parts.service_account["metadata"]["name"]
+        raise ServiceProblem(
+            "ServiceAccountNotOwned",
+            f"ServiceAccount {name} (for taskRoleArn) exists and is not owned by this Service: its pods "
+            "would run under someone else's identity; delete or rename it",
+        )
 
 
 def _provider(
