@@ -52,14 +52,19 @@ class LeaderElection:
     async def run(self, on_lost: Callable[[], None]) -> None:
         seen: Observation | None = None
         last_renewed: float | None = None
+        failing: str | None = None
         try:
             while True:
                 self.last_tick = time.monotonic()
                 try:
                     seen, renewed = await asyncio.to_thread(self._try, seen)
                 except Exception as exc:  # the API server unreachable or refusing: try again
-                    log.warning("lease %s/%s: %s", self.namespace, self.name, _reason(exc))
-                    renewed = False
+                    reason = _reason(exc)
+                    if reason != failing:  # once per cause, not every retry period
+                        log.warning("lease %s/%s: %s", self.namespace, self.name, reason)
+                    failing, renewed = reason, False
+                else:
+                    failing = None
                 if renewed:
                     last_renewed = time.monotonic()
                     if not self.leading.is_set():

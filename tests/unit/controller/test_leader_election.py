@@ -1,9 +1,11 @@
 """Leader election's decisions (controller/lease.py), client-go's rules, without an API server."""
 
+import asyncio
 from datetime import UTC, datetime
 
 from ecs_operator.controller import lease
 from ecs_operator.controller.heartbeat import Heartbeat
+from ecs_operator.controller.leader import LeaderElection
 from ecs_operator.controller.lease import Action, Observation
 
 WALL = datetime(2026, 1, 2, 3, 4, 5, 678901, tzinfo=UTC)
@@ -151,3 +153,66 @@ def test_a_standby_is_alive_while_its_election_loop_runs():
     beat.primed = True
     assert alive(beat, 100.0, queued=500, tick=90.0) is None  # its queue waits for the lead
     assert "leader election loop has not run for 190 s" in alive(beat, 280.0, tick=90.0)
+
+
+# ---- the election loop (controller/leader.py), its API round replaced ----
+
+
+class Scripted(LeaderElection):
+    """An election whose rounds of tryAcquireOrRenew follow a script: True (we hold the Lease after
+    it), False (another does), or an exception (the API server failing)."""
+
+    def __init__(self, script, **kwargs):
+        super().__init__(api=None, namespace="ns", name="lease", identity="me", **kwargs)
+        self.script, self.released = list(script), 0
+
+    def _try(self, seen):
+        step = self.script.pop(0) if self.script else self.script_end
+        if isinstance(step, Exception):
+            raise step
+        self._record = held("me" if step else "other")
+        return Observation(self._record, 0.0), step
+
+    def _release(self):
+        self.released += 1
+
+
+def test_a_leader_that_cannot_renew_stops_after_the_renew_deadline():
+    async def scenario():
+        election = Scripted([True], renew_deadline=0.2, retry_period=0.02)
+        election.script_end = RuntimeError("connection refused")
+        lost = asyncio.Event()
+        task = asyncio.create_task(election.run(lost.set))
+        await asyncio.wait_for(election.leading.wait(), 1)
+        await asyncio.wait_for(lost.wait(), 2)
+        await task
+        assert election.lost and not election.leading.is_set()
+        assert election.released == 0  # lost, not ours to release
+
+    asyncio.run(scenario())
+
+
+def test_a_leader_that_finds_another_holder_stops_at_once():
+    async def scenario():
+        election = Scripted([True, False], renew_deadline=60, retry_period=0.02)
+        election.script_end = False
+        lost = asyncio.Event()
+        await asyncio.wait_for(election.run(lost.set), 1)
+        assert lost.is_set() and election.lost
+
+    asyncio.run(scenario())
+
+
+def test_a_standby_waits_and_a_cancelled_leader_releases():
+    async def scenario():
+        standby = Scripted([False, False], retry_period=0.02)
+        standby.script_end = True
+        task = asyncio.create_task(standby.run(lambda: None))
+        await asyncio.sleep(0.03)
+        assert not standby.leading.is_set() and standby.last_tick is not None
+        await asyncio.wait_for(standby.leading.wait(), 1)
+        task.cancel()
+        await asyncio.gather(task, return_exceptions=True)
+        assert standby.released == 1 and not standby.leading.is_set()
+
+    asyncio.run(scenario())
