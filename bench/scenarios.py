@@ -402,14 +402,14 @@ class VariantOperatorProcess(OperatorProcess):
         log_file = open(self.log_path, "ab")  # noqa: SIM115 - handed to the child, closed with it
         argv = [sys.executable, "-m", "bench.variant", *self.variant, "--", "run"]
         argv += ["--kubeconfig", str(self.kubeconfig), "--metrics-port", str(self.metrics_port)]
-        argv += ["--health-port", str(self.health_port)]
+        argv += ["--health-port", str(self.health_port), "--no-leader-election"]
         env = {**os.environ, "KUBECONFIG": str(self.kubeconfig), "PYTHONPATH": str(REPO)}
         self.process = subprocess.Popen(argv, stdout=log_file, stderr=subprocess.STDOUT, env=env, cwd=REPO)
         log_file.close()
         deadline = time.monotonic() + timeout
         while True:
             try:
-                if self.healthy():
+                if self.probe("/startupz"):
                     return self
             except RuntimeError:
                 raise

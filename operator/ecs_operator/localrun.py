@@ -11,6 +11,7 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.request
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -94,18 +95,29 @@ def free_port() -> int:
 
 @dataclass
 class OperatorProcess:
-    """`ecs-operator run` as a child process, with its metrics and health ports."""
+    """`ecs-operator run` as a child process, with its metrics and health ports.
+
+    Leader election is off unless a `lease` ("namespace/name") is given: the demo and the tests
+    run one operator each, restart it at once after a kill (no lease to wait out), and need no
+    Lease namespace; `ecs-operator run` itself elects by default."""
 
     kubeconfig: Path
     log_path: Path
     extra_args: list[str] = field(default_factory=list)
     metrics_port: int = field(default_factory=free_port)
     health_port: int = field(default_factory=free_port)
+    lease: str | None = None
     process: subprocess.Popen[bytes] | None = None
 
     def start(self, timeout: float = 60) -> OperatorProcess:
+        """Start it and wait until its store is primed (/startupz); a standby returns then too."""
         log = open(self.log_path, "ab")  # noqa: SIM115 - handed to the child, closed with it
         env = {**os.environ, "KUBECONFIG": str(self.kubeconfig)}
+        if self.lease is None:
+            election = ["--no-leader-election"]
+        else:
+            namespace, _, name = self.lease.partition("/")
+            election = ["--lease-namespace", namespace, "--lease-name", name]
         self.process = subprocess.Popen(
             [
                 sys.executable,
@@ -118,6 +130,7 @@ class OperatorProcess:
                 str(self.metrics_port),
                 "--health-port",
                 str(self.health_port),
+                *election,
                 *self.extra_args,
             ],
             stdout=log,
@@ -125,14 +138,23 @@ class OperatorProcess:
             env=env,
         )
         log.close()
-        _poll(self.healthy, timeout, "operator /healthz")
+        _poll(lambda: self.probe("/startupz"), timeout, "operator /startupz")
         return self
 
-    def healthy(self) -> bool:
+    def probe(self, path: str) -> bool:
+        """True if /startupz, /readyz or /healthz answers 200 (False for 503)."""
         if self.process is None or self.process.poll() is not None:
             raise RuntimeError(f"the operator exited; see {self.log_path}")
-        with urllib.request.urlopen(f"http://127.0.0.1:{self.health_port}/healthz", timeout=2) as resp:
-            return bool(resp.status == 200)
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{self.health_port}{path}", timeout=2) as resp:
+                return bool(resp.status == 200)
+        except urllib.error.HTTPError as error:
+            if error.code == 503:
+                return False
+            raise
+
+    def leading(self) -> bool:
+        return self.metrics().get("ecs_operator_leader", 0) == 1
 
     def metrics(self) -> dict[str, float]:
         """Prometheus samples as {'name{labels}': value}."""

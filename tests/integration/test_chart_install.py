@@ -156,7 +156,7 @@ def test_helm_install_deploys_the_release_with_a_ready_operator(
     status = json.loads(cli.helm("status", release, "--namespace", ns, "--output", "json"))
     assert status["info"]["status"] == "deployed"
     deployment = client.AppsV1Api(api_client).read_namespaced_deployment(release, ns)
-    assert deployment.status.ready_replicas == 1
+    assert deployment.status.ready_replicas == 2  # the leader and its warm standby
     assert deployment.spec.template.spec.containers[0].args[:2] == ["run", "--all-namespaces"]
     core = client.CoreV1Api(api_client)
     assert core.read_namespaced_service_account(release, ns)
@@ -172,11 +172,13 @@ def test_operator_pod_lands_on_the_on_demand_pool_not_on_tainted_spot_nodes(
 ) -> None:
     ns, release = installed
     core = client.CoreV1Api(api_client)
-    (pod,) = core.list_namespaced_pod(ns, label_selector=f"app.kubernetes.io/instance={release}").items
-    assert pod.status.phase == "Running"
-    node = core.read_node(pod.spec.node_name)
-    assert node.metadata.labels["ecs-operator.dev/capacity-type"] == "on-demand"
-    assert pod.spec.security_context.run_as_user == 65532
+    pods = core.list_namespaced_pod(ns, label_selector=f"app.kubernetes.io/instance={release}").items
+    assert len(pods) == 2
+    for pod in pods:
+        assert pod.status.phase == "Running"
+        node = core.read_node(pod.spec.node_name)
+        assert node.metadata.labels["ecs-operator.dev/capacity-type"] == "on-demand"
+        assert pod.spec.security_context.run_as_user == 65532
 
 
 def can(api_client: client.ApiClient, user: str, ns: str, group: str, resource: str, verb: str) -> bool:

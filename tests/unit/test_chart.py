@@ -119,6 +119,8 @@ def test_default_render_has_exactly_the_operator_objects(default_objects: list[d
             "ServiceAccount",
             "ClusterRole",
             "ClusterRoleBinding",
+            "Role",  # the leader-election Lease's
+            "RoleBinding",
             "Service",
             "Deployment",
             "CapacityProvider",
@@ -148,14 +150,18 @@ def test_operator_deployment_is_hardened(default_objects: list[dict]) -> None:
     assert "emptyDir" in tmp_volume
 
 
-def test_operator_deployment_probes_healthz_on_8080_and_exposes_metrics_on_9090(
+def test_operator_deployment_probes_on_8080_and_exposes_metrics_on_9090(
     default_objects: list[dict],
 ) -> None:
     (container,) = one(default_objects, "Deployment")["spec"]["template"]["spec"]["containers"]
     ports = {p["name"]: p["containerPort"] for p in container["ports"]}
     assert ports == {"health": 8080, "metrics": 9090}
-    for probe in ("livenessProbe", "readinessProbe"):
-        assert container[probe]["httpGet"] == {"path": "/healthz", "port": "health"}
+    paths = {"startupProbe": "/startupz", "readinessProbe": "/readyz", "livenessProbe": "/healthz"}
+    for probe, path in paths.items():
+        assert container[probe]["httpGet"] == {"path": path, "port": "health"}
+    # The startupProbe gives the initial listing 10 minutes before liveness may restart the pod.
+    startup = container["startupProbe"]
+    assert startup["periodSeconds"] * startup["failureThreshold"] >= 600
     assert "--metrics-port=9090" in container["args"]
     assert "--health-port=8080" in container["args"]
 
@@ -166,8 +172,50 @@ def test_operator_runs_all_namespaces_by_default(default_objects: list[dict]) ->
     assert container["command"] == ["ecs-operator"]
     assert container["args"][:2] == ["run", "--all-namespaces"]
     assert not any(a.startswith("--namespace") for a in container["args"])
-    assert deployment["spec"]["replicas"] == 1
-    assert deployment["spec"]["strategy"] == {"type": "Recreate"}
+
+
+def test_two_replicas_elect_a_leader_by_a_lease_in_the_release_namespace(default_objects: list[dict]) -> None:
+    deployment = one(default_objects, "Deployment")
+    (container,) = deployment["spec"]["template"]["spec"]["containers"]
+    assert deployment["spec"]["replicas"] == 2
+    # A new pod is ready (primed) before an old one goes: the standby is never missing for long.
+    assert deployment["spec"]["strategy"] == {
+        "type": "RollingUpdate",
+        "rollingUpdate": {"maxUnavailable": 0, "maxSurge": 1},
+    }
+    assert "--leader-election" in container["args"]
+    assert "--lease-name=rel-ecs-operator" in container["args"]
+    assert "--lease-namespace=ecs-system" in container["args"]
+    role = lease_role(default_objects)
+    assert role["metadata"]["namespace"] == "ecs-system"
+    assert role["rules"] == [
+        {"apiGroups": ["coordination.k8s.io"], "resources": ["leases"], "verbs": ["get", "create", "update"]}
+    ]
+    (binding,) = [
+        b for b in by_kind(default_objects, "RoleBinding") if b["roleRef"]["name"] == role["metadata"]["name"]
+    ]
+    assert binding["metadata"]["namespace"] == "ecs-system"
+    assert binding["subjects"][0]["name"] == one(default_objects, "ServiceAccount")["metadata"]["name"]
+
+
+def test_without_leader_election_one_replica_and_no_lease_rights(helm: Path) -> None:
+    objects = render(helm, "leaderElection.enabled=false", "replicaCount=1")
+    (container,) = one(objects, "Deployment")["spec"]["template"]["spec"]["containers"]
+    assert "--no-leader-election" in container["args"]
+    assert not by_kind(objects, "Role")
+    proc = run_helm(helm, "template", "rel", str(CHART), "--set", "leaderElection.enabled=false")
+    assert proc.returncode != 0  # two replicas without a Lease would both write
+    assert "replicaCount" in proc.stderr
+
+
+def lease_role(objects: list[dict]) -> dict:
+    (role,) = [r for r in by_kind(objects, "Role") if r["metadata"]["name"].endswith("-leader-election")]
+    return role
+
+
+def workload_roles(objects: list[dict], kind: str) -> list[dict]:
+    """The Roles (or RoleBindings) of watched namespaces, without the leader-election Lease's."""
+    return [o for o in by_kind(objects, kind) if not o["metadata"]["name"].endswith("-leader-election")]
 
 
 def test_watch_namespaces_replace_all_namespaces_with_namespace_flags(helm: Path) -> None:
@@ -283,7 +331,7 @@ def watching_two(helm: Path) -> list[dict]:
 
 def test_roles_have_no_wildcards_and_no_unscoped_rules(default_objects: list[dict], watching_two) -> None:
     roles = [*by_kind(default_objects, "ClusterRole"), *by_kind(watching_two, "ClusterRole")]
-    for role in roles + by_kind(watching_two, "Role"):
+    for role in roles + by_kind(watching_two, "Role") + by_kind(default_objects, "Role"):
         for rule in role["rules"]:
             assert set(rule) == {"apiGroups", "resources", "verbs"}, (
                 rule
@@ -295,8 +343,8 @@ def test_roles_have_no_wildcards_and_no_unscoped_rules(default_objects: list[dic
 
 def test_cluster_role_grants_exactly_the_operators_api_calls(default_objects: list[dict]) -> None:
     assert granted(one(default_objects, "ClusterRole")) == CLUSTER_CALLS | NAMESPACED_CALLS
-    assert not by_kind(default_objects, "Role")
-    assert not by_kind(default_objects, "RoleBinding")
+    assert not workload_roles(default_objects, "Role")
+    assert not workload_roles(default_objects, "RoleBinding")
 
 
 def test_cluster_role_covers_every_resource_the_controller_talks_to(default_objects: list[dict]) -> None:
@@ -321,8 +369,8 @@ def test_watch_namespaces_grant_the_writes_in_those_namespaces_only(watching_two
         ("ecs-operator.dev", "capacityproviders/status")
     }
     account = one(watching_two, "ServiceAccount")["metadata"]["name"]
-    roles = {r["metadata"]["namespace"]: r for r in by_kind(watching_two, "Role")}
-    bindings = {b["metadata"]["namespace"]: b for b in by_kind(watching_two, "RoleBinding")}
+    roles = {r["metadata"]["namespace"]: r for r in workload_roles(watching_two, "Role")}
+    bindings = {b["metadata"]["namespace"]: b for b in workload_roles(watching_two, "RoleBinding")}
     assert sorted(roles) == sorted(bindings) == ["team-a", "team-b"]
     for namespace, role in roles.items():
         assert granted(role) == NAMESPACED_CALLS
@@ -480,7 +528,7 @@ def test_service_monitor_without_the_metrics_service_is_refused(helm: Path) -> N
 @pytest.mark.parametrize(
     ("set_arg", "complaint"),
     [
-        ("replicaCount=2", "replicaCount"),  # unknown top-level key
+        ("replicaCount=-1", "replicaCount"),
         ("image.pullPolicy=Sometimes", "pullPolicy"),
         ("serviceMonitor.enabeld=true", "enabeld"),  # typo in a nested key
         ("defaultCapacityProviders.fargateSpot.tolerations[0].effect=NoRun", "effect"),
@@ -559,3 +607,16 @@ def test_values_schema_rejects_a_bad_pod_security_level_or_cap(helm: Path, set_a
     proc = run_helm(helm, "template", "rel", str(CHART), "--set", set_arg)
     assert proc.returncode != 0, f"{set_arg} was accepted"
     assert "values don't meet the specifications of the schema" in proc.stderr
+
+
+@pytest.mark.parametrize("chart", [CHART, CRD_CHART], ids=["ecs-operator", "ecs-operator-crds"])
+def test_every_crd_survives_helm_uninstall_and_argocd_prune_or_delete(helm: Path, chart: Path) -> None:
+    if chart == CHART:
+        crds = [yaml.safe_load(p.read_text()) for p in (CHART / "crds").glob("*.yaml")]
+    else:
+        crds = by_kind(render(helm, chart=CRD_CHART), "CustomResourceDefinition")
+    assert len(crds) == 4
+    for crd in crds:
+        annotations = crd["metadata"]["annotations"]
+        assert annotations["helm.sh/resource-policy"] == "keep"
+        assert annotations["argocd.argoproj.io/sync-options"] == "Prune=false,Delete=false"

@@ -14,6 +14,14 @@ from ecs_operator.api.crd_kinds import KINDS, Kind
 from ecs_operator.api.structural_schema import Schema, node_at, structural_schema
 
 CATEGORY = "ecs"
+# Deleting a CRD deletes every object of its kind, and with the Services their Deployments and
+# pods: neither Helm (uninstall) nor Argo CD (prune, or deleting the Application) may do it.
+# https://helm.sh/docs/howto/charts_tips_and_tricks/#tell-helm-not-to-uninstall-a-resource
+# https://argo-cd.readthedocs.io/en/stable/user-guide/sync-options/#no-prune-resources
+ANNOTATIONS = {
+    "helm.sh/resource-policy": "keep",
+    "argocd.argoproj.io/sync-options": "Prune=false,Delete=false",
+}
 
 
 def openapi_schema(kind: Kind) -> Schema:
@@ -47,7 +55,7 @@ def crd(kind: Kind) -> dict[str, Any]:
     return {
         "apiVersion": "apiextensions.k8s.io/v1",
         "kind": "CustomResourceDefinition",
-        "metadata": {"name": kind.crd_name},
+        "metadata": {"name": kind.crd_name, "annotations": dict(ANNOTATIONS)},
         "spec": {
             "group": API_GROUP,
             "names": {

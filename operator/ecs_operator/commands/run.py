@@ -11,6 +11,7 @@ from ecs_operator.core.task_definition.pod_security import LEVELS
 
 NAME = "run"
 HELP = "Run the operator against the current kubeconfig (or in-cluster credentials)."
+LEASE_NAMESPACE = "ecs-system"
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -21,7 +22,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     scope.add_argument("--all-namespaces", "-A", action="store_true", help="serve every namespace (default)")
     parser.add_argument("--kubeconfig", default=os.environ.get("KUBECONFIG"), help="path to a kubeconfig")
     parser.add_argument("--metrics-port", type=int, default=9090, help="Prometheus /metrics port (0: off)")
-    parser.add_argument("--health-port", type=int, default=8080, help="liveness /healthz port (0: off)")
+    parser.add_argument(
+        "--health-port", type=int, default=8080, help="/startupz, /readyz and /healthz port (0: off)"
+    )
     parser.add_argument(
         "--default-pod-security",
         choices=LEVELS,
@@ -34,6 +37,22 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         type=int,
         default=DEFAULT_MAX_DESIRED_COUNT,
         help=f"the most tasks one Service may ask for (default {DEFAULT_MAX_DESIRED_COUNT}, ECS's quota)",
+    )
+    election = parser.add_argument_group("leader election (a coordination.k8s.io/v1 Lease)")
+    election.add_argument(
+        "--leader-election",
+        action=argparse.BooleanOptionalAction,
+        default=True,
+        help="act only while holding the Lease; another process waits as a warm standby (default: on)",
+    )
+    election.add_argument(
+        "--lease-name", default="ecs-operator", help="the Lease's name (default: %(default)s)"
+    )
+    election.add_argument(
+        "--lease-namespace",
+        default=os.environ.get("POD_NAMESPACE") or LEASE_NAMESPACE,
+        help=f"the Lease's namespace (default: $POD_NAMESPACE, else {LEASE_NAMESPACE}, where docs/install.md "
+        "installs the chart, so `ecs-operator run` on a laptop waits for the cluster's operator)",
     )
     parser.add_argument("--verbose", "-v", action="store_true")
 
@@ -64,8 +83,9 @@ def run(args: argparse.Namespace) -> int:
 
     from ecs_operator.controller import handlers  # noqa: F401 - registers the handlers with kopf
     from ecs_operator.controller.kube import Kube, load_api_client
-    from ecs_operator.controller.memo import OperatorMemo
+    from ecs_operator.controller.leader import LeaderElection
     from ecs_operator.controller.runtime import Runtime
+    from ecs_operator.controller.startup import Memo
 
     logging.basicConfig(
         level=logging.DEBUG if args.verbose else logging.INFO,
@@ -77,18 +97,23 @@ def run(args: argparse.Namespace) -> int:
         logging.getLogger("kopf").setLevel(logging.WARNING)
     if args.kubeconfig:
         os.environ["KUBECONFIG"] = args.kubeconfig  # kopf's own login reads it too
+    api = load_api_client(args.kubeconfig)
     runtime = Runtime(
-        kube=Kube(load_api_client(args.kubeconfig)),
+        kube=Kube(api),
         namespaces=tuple(args.namespace),
         settings=Settings(args.default_pod_security, args.max_desired_count),
     )
+    election = LeaderElection(api, args.lease_namespace, args.lease_name) if args.leader_election else None
+    memo = Memo(runtime, election=election, health_port=args.health_port)
     if args.metrics_port:
         start_http_server(args.metrics_port)
     kopf.run(
         standalone=True,
         clusterwide=not args.namespace,
         namespaces=args.namespace,
-        liveness_endpoint=f"http://0.0.0.0:{args.health_port}/healthz" if args.health_port else None,
-        memo=OperatorMemo(runtime),
+        memo=memo,
+        stop_flag=memo.stop_flag,
     )
+    if election is not None and election.lost:
+        return 1  # the Lease was lost: a new process starts as a standby (the pod restarts)
     return 0

@@ -108,15 +108,12 @@ def login(memo: OperatorMemo, **_: Any) -> kopf.ConnectionInfo:
 
 
 @kopf.on.startup()
-async def on_startup(settings: kopf.OperatorSettings, memo: OperatorMemo, **_: Any) -> None:
+async def on_startup(settings: kopf.OperatorSettings, memo: startup.Memo, **_: Any) -> None:
+    """The probes (/startupz, /readyz, /healthz) are the operator's own (controller/probes.py),
+    not kopf's liveness endpoint, which answers only once every start-up handler has finished."""
     await startup.start(settings, memo)
 
 
 @kopf.on.cleanup()
-async def cleanup(memo: OperatorMemo, **_: Any) -> None:
+async def cleanup(memo: startup.Memo, **_: Any) -> None:
     await startup.stop(memo)
-
-
-@kopf.on.probe(id="queue")
-def queue_depth(memo: OperatorMemo, **_: Any) -> int:
-    return len(memo.runtime.queue)

@@ -20,6 +20,9 @@ EVENTS_DROPPED = Counter(
     "ecs_operator_events_dropped_total",
     "Kubernetes Events not posted: the backlog was full or the API server refused them.",
 )
+LEADER = Gauge(
+    "ecs_operator_leader", "1 while this process holds the leader-election Lease (the only writer)."
+)
 QUEUE_DEPTH = Gauge("ecs_operator_workqueue_depth", "Keys waiting to be reconciled.")
 SERVICE_TASKS = Gauge(
     "ecs_operator_service_tasks",

@@ -1,16 +1,21 @@
 """Start-up, sweeping and clean-up: kopf's settings, the store primed before the first reconcile,
-the streams and workers started, ghosts swept out of the store, and all of it stopped again."""
+the streams started, the workers started once this process leads, ghosts swept out of the store,
+and all of it stopped again (the Lease released last)."""
 
 from __future__ import annotations
 
 import asyncio
 import logging
 import time
+from dataclasses import dataclass, field
 from typing import Any
 
 import kopf
+from aiohttp import web
 
-from ecs_operator.controller import requeue, resources, watch_events, workers
+from ecs_operator.controller import probes, requeue, resources, watch_events, workers
+from ecs_operator.controller.heartbeat import Heartbeat
+from ecs_operator.controller.leader import LeaderElection
 from ecs_operator.controller.memo import OperatorMemo
 from ecs_operator.controller.runtime import Runtime
 from ecs_operator.controller.streams import Connection
@@ -20,6 +25,23 @@ log = logging.getLogger("ecs_operator")
 
 SWEEP_DELAYS = (1.0, 3.0, 15.0)  # after start-up, while and once kopf's watches start
 SWEEP_EVERY = 300.0
+DRAIN_TIMEOUT = 10.0  # reconciles in flight at shutdown finish before the Lease is released
+
+
+@dataclass(eq=False)
+class Memo(OperatorMemo):
+    """The memo with what high availability adds: the election (None: this process leads
+    alone), the probes' heartbeat, and the flag that stops kopf when the Lease is lost."""
+
+    election: LeaderElection | None = None
+    health_port: int = 0
+    heartbeat: Heartbeat = field(default_factory=Heartbeat)
+    # An asyncio.Event: kopf waits for a threading.Event in a thread of the loop's pool, which then
+    # holds the process up at exit (20 s, until SIGKILL) when the flag is never set.
+    stop_flag: asyncio.Event = field(default_factory=asyncio.Event)
+    election_task: asyncio.Task[None] | None = None
+    reconcilers: list[asyncio.Task[None]] = field(default_factory=list)  # the workers alone
+    probe_server: web.AppRunner | None = None
 
 
 class _NoDiffBase(kopf.AnnotationsDiffBaseStorage):
@@ -49,10 +71,17 @@ def configure(settings: kopf.OperatorSettings) -> None:
             )
 
 
-async def start(settings: kopf.OperatorSettings, memo: OperatorMemo) -> None:
+async def start(settings: kopf.OperatorSettings, memo: Memo) -> None:
     configure(settings)
     rt = memo.runtime
     rt.queue.bind(asyncio.get_running_loop())
+    if memo.health_port:
+        memo.probe_server = await probes.serve(
+            memo.health_port, memo.heartbeat, lambda now: liveness(memo, now)
+        )
+    if memo.election is not None:
+        # Campaign while the store fills: a standby is warm, and a new leader starts at once.
+        memo.election_task = asyncio.create_task(memo.election.run(memo.stop_flag.set))
     rt.events.start()
     # Prime the store and the owner index once, so the first reconciles see the whole picture:
     # kopf's kinds by a listing, the streamed kinds by their streams' first listings.
@@ -69,10 +98,35 @@ async def start(settings: kopf.OperatorSettings, memo: OperatorMemo) -> None:
     started = time.monotonic()
     await asyncio.gather(*(stream.synced.wait() for stream in memo.streams))
     log.info("listed the streamed kinds in %.1f s", time.monotonic() - started)
-    requeue.everything(rt)
-    memo.executor, memo.workers = workers.start(rt)
+    memo.heartbeat.primed = True
     memo.workers.append(asyncio.create_task(sweeper(rt)))
-    log.info("ecs-operator started: %d workers", workers.WORKERS)
+    memo.workers.append(asyncio.create_task(lead(memo)))
+
+
+async def lead(memo: Memo) -> None:
+    """The workers, the only writers, start once this process holds the Lease; until then the
+    store and the queue follow the cluster (a warm standby)."""
+    if memo.election is not None:
+        log.info("ecs-operator primed, waiting for the lease (standby %s)", memo.election.identity)
+        await memo.election.leading.wait()
+    rt = memo.runtime
+    requeue.everything(rt)
+    memo.heartbeat.lead(time.monotonic())
+    memo.executor, memo.reconcilers = workers.start(rt, memo.heartbeat)
+    memo.workers.extend(memo.reconcilers)
+    log.info("ecs-operator leading: %d workers", workers.WORKERS)
+
+
+def liveness(memo: Memo, now: float) -> str | None:
+    running = sum(not task.done() for task in memo.reconcilers)
+    tick = memo.election.last_tick if memo.election is not None else None
+    return memo.heartbeat.alive(
+        now,
+        queued=len(memo.runtime.queue),
+        workers=workers.WORKERS,
+        workers_running=running,
+        election_tick=tick,
+    )
 
 
 def sweep_store(rt: Runtime) -> int:
@@ -108,12 +162,24 @@ async def sweeper(rt: Runtime) -> None:
                 log.info("store sweep dropped %d objects deleted while the watches started", removed)
 
 
-async def stop(memo: OperatorMemo) -> None:
+async def stop(memo: Memo) -> None:
+    """Writes end before the Lease goes: the reconciles in flight finish (within DRAIN_TIMEOUT),
+    the Events are posted, then the Lease is released for the standby to take at once."""
     for task in [*memo.workers, *memo.stream_tasks]:
         task.cancel()
+    if memo.executor is not None:
+        drain = asyncio.to_thread(memo.executor.shutdown, wait=True, cancel_futures=True)
+        try:
+            await asyncio.wait_for(drain, DRAIN_TIMEOUT)
+        except TimeoutError:
+            log.warning("reconciles still running after %.0f s at shutdown", DRAIN_TIMEOUT)
     if memo.connection is not None:
         await memo.connection.close()
     await asyncio.to_thread(memo.runtime.events.flush, 5)
     memo.runtime.events.stop()
-    if memo.executor is not None:
-        memo.executor.shutdown(wait=False, cancel_futures=True)
+    if memo.election_task is not None:
+        memo.election_task.cancel()
+        await asyncio.gather(memo.election_task, return_exceptions=True)
+    if memo.probe_server is not None:
+        await memo.probe_server.cleanup()
+    memo.stop_flag.set()  # kopf's watcher of the flag ends too, instead of waiting out its 5 s

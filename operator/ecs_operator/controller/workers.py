@@ -8,6 +8,7 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 
 from ecs_operator.controller import metrics, reconcile
+from ecs_operator.controller.heartbeat import Heartbeat
 from ecs_operator.controller.kube import NamespaceTerminating
 from ecs_operator.controller.runtime import Runtime
 from ecs_operator.controller.workqueue import WorkKey
@@ -20,18 +21,20 @@ log = logging.getLogger("ecs_operator")
 WORKERS = 24
 
 
-def start(rt: Runtime) -> tuple[ThreadPoolExecutor, list[asyncio.Task[None]]]:
+def start(rt: Runtime, heartbeat: Heartbeat) -> tuple[ThreadPoolExecutor, list[asyncio.Task[None]]]:
     """WORKERS workers on the running loop. Reconciles run in threads of their own:
     `asyncio.to_thread` shares the loop's default pool, which holds cpu_count + 4 threads (6 on two
     cores), fewer than the workers."""
     executor = ThreadPoolExecutor(max_workers=WORKERS, thread_name_prefix="reconcile")
-    return executor, [asyncio.create_task(worker(rt, executor)) for _ in range(WORKERS)]
+    return executor, [asyncio.create_task(worker(rt, executor, heartbeat)) for _ in range(WORKERS)]
 
 
-async def worker(rt: Runtime, executor: ThreadPoolExecutor) -> None:
+async def worker(rt: Runtime, executor: ThreadPoolExecutor, heartbeat: Heartbeat) -> None:
+    """Each key taken and each reconcile finished is a beat of the liveness probe's heartbeat."""
     loop = asyncio.get_running_loop()
     while True:
         key: WorkKey = await rt.queue.get()
+        heartbeat.beat(time.monotonic())
         metrics.QUEUE_DEPTH.set(len(rt.queue))
         started = time.perf_counter()
         kind = key[0]
@@ -56,3 +59,5 @@ async def worker(rt: Runtime, executor: ThreadPoolExecutor) -> None:
             rt.queue.done(key, requeue_after=requeue_after)
         finally:
             metrics.RECONCILE_SECONDS.labels(kind).observe(time.perf_counter() - started)
+            heartbeat.beat(time.monotonic())
+            heartbeat.queue_moved(len(rt.queue))
